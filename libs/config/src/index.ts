@@ -1,0 +1,3 @@
+export * from './secret';
+export * from './env-schema';
+export * from './parse-env';
