@@ -28,7 +28,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // Nest 12 ships ESM; let swc turn it into CommonJS for jest's module loader.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
   moduleNameMapper,
   rootDir: __dirname,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,1 +1,5 @@
-export {};
+export * from './support/unique-name';
+export * from './support/silent-logger';
+export * from './support/wait-for';
+export * from './database/test-database';
+export * from './kafka/test-kafka';

@@ -1,0 +1,90 @@
+import { type Admin, type Kafka } from 'kafkajs';
+import { translateKafkaError } from '../kafka.errors';
+
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  readonly committedOffset: string;
+  readonly highWatermark: string;
+  readonly lag: number;
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly configEntries?: readonly { name: string; value: string }[];
+}
+
+/** Cluster-level operations: topic provisioning, reachability and group lag. */
+export class KafkaAdmin {
+  private readonly admin: Admin;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.admin = kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    try {
+      await this.admin.connect();
+      this.connected = true;
+    } catch (error) {
+      throw translateKafkaError(error, 'connecting the admin client');
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.admin.disconnect();
+  }
+
+  /** Creates the missing topics; existing ones are left as they are. Returns the topics created. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    try {
+      const existing = new Set(await this.admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(spec.topic));
+      if (missing.length === 0) return [];
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions,
+          replicationFactor: -1,
+          configEntries: [...(spec.configEntries ?? [])],
+        })),
+      });
+      return missing.map((spec) => spec.topic);
+    } catch (error) {
+      throw translateKafkaError(error, 'ensuring topics');
+    }
+  }
+
+  /** Cheap reachability probe for readiness: a metadata round trip. */
+  async ping(): Promise<void> {
+    try {
+      await this.admin.describeCluster();
+    } catch (error) {
+      throw translateKafkaError(error, 'describing the cluster');
+    }
+  }
+
+  async groupLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    try {
+      const committed = await this.admin.fetchOffsets({ groupId, topics: [...topics] });
+      const lags: PartitionLag[] = [];
+      for (const { topic, partitions } of committed) {
+        const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+        for (const { partition, offset } of partitions) {
+          const high = ends.get(partition) ?? '0';
+          const start = offset === '-1' ? 0n : BigInt(offset);
+          lags.push({ topic, partition, committedOffset: offset, highWatermark: high, lag: Number(BigInt(high) - start) });
+        }
+      }
+      return lags;
+    } catch (error) {
+      throw translateKafkaError(error, `reading lag of group ${groupId}`);
+    }
+  }
+}

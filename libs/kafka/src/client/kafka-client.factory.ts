@@ -1,0 +1,50 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { type Logger } from 'pino';
+import { type Secret } from '@vault-backup/config';
+
+export interface KafkaConnectionSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly ssl: boolean;
+  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through our structured logger, one level down so its chatter stays out of INFO. */
+function logCreatorFor(logger: Logger): KafkaConfig['logCreator'] {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      const target = PINO_LEVEL[level] ?? 'debug';
+      logger[target === 'info' ? 'debug' : target]({ kafkajs: extra }, message);
+    };
+}
+
+function saslOptions(settings: KafkaConnectionSettings): SASLOptions | undefined {
+  if (!settings.sasl) return undefined;
+  const { mechanism, username, password } = settings.sasl;
+  return { mechanism, username, password: password.reveal() } as SASLOptions;
+}
+
+export function createKafkaClient(settings: KafkaConnectionSettings, logger: Logger): Kafka {
+  const sasl = saslOptions(settings);
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    ssl: settings.ssl,
+    ...(sasl ? { sasl } : {}),
+    connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
+    requestTimeout: settings.requestTimeoutMs ?? 30_000,
+    logLevel: logLevel.WARN,
+    logCreator: logCreatorFor(logger.child({ component: 'kafkajs' })),
+    retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 },
+  });
+}

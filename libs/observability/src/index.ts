@@ -1,0 +1,3 @@
+export * from './logging/redaction';
+export * from './logging/logger.factory';
+export * from './metrics/metrics.registry';

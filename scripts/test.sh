@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`, also .ci/run): installs what is missing, runs every gate,
+# builds, starts the real local stack, then runs the unit, integration and end-to-end tiers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/ensure-node.sh
+source scripts/lib/ensure-node.sh
+
+step() {
+  local name="$1"
+  shift
+  local started=$SECONDS
+  echo "── $name" >&2
+  "$@"
+  echo "   $name ok ($((SECONDS - started)) s)" >&2
+}
+
+step "typecheck (tsc --noEmit)" tsc --noEmit -p tsconfig.json
+step "lint (eslint, zero warnings)" eslint . --max-warnings 0
+step "format (prettier --check)" prettier --check . --log-level warn
+step "dependency rules (dependency-cruiser)" depcruise services libs bench scripts --config .dependency-cruiser.cjs --output-type err
+step "build" bash scripts/build.sh
+
+results="$(mktemp -t vault-backup-jest-XXXXXX.json)"
+trap 'rm -f "$results"' EXIT
+status=0
+echo "── tests (unit, integration, e2e against a real Kafka and PostgreSQL)" >&2
+jest --ci --json --outputFile="$results" "$@" || status=$?
+node scripts/lib/print-test-summary.js "$results"
+exit "$status"

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { envBool, envDuration, envInt, envList, envSecret, envUrl } from '@vault-backup/config';
+
+/**
+ * Every environment variable the backup service reads, with its default. This is the only place
+ * that knows variable names; the rest of the service receives the typed `BackupConfig`.
+ * Secrets (marked envSecret) are wrapped and never echoed, not even in validation errors.
+ */
+export const backupEnvSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  HTTP_PORT: envInt({ min: 0, max: 65_535 }).default(8080),
+  SHUTDOWN_TIMEOUT: envDuration().default(25_000),
+
+  DATABASE_URL: envSecret(envUrl(['postgres:', 'postgresql:'])),
+  DATABASE_POOL_SIZE: envInt({ min: 2, max: 200 }).default(20),
+  DATABASE_STATEMENT_TIMEOUT: envDuration().default(15_000),
+  DATABASE_MIGRATE_ON_START: envBool().default(true),
+
+  KAFKA_BROKERS: envList(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('vault-backup'),
+  KAFKA_GROUP_ID: z.string().min(1).default('vault-backup'),
+  KAFKA_TOPICS: envList().default(['account-created', 'account-updated']),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default('account-events.dlq'),
+  KAFKA_FROM_BEGINNING: envBool().default(true),
+  KAFKA_SSL: envBool().default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: envSecret().optional(),
+  KAFKA_SESSION_TIMEOUT: envDuration().default(30_000),
+  KAFKA_HEARTBEAT_INTERVAL: envDuration().default(3_000),
+  KAFKA_REBALANCE_TIMEOUT: envDuration().default(60_000),
+  KAFKA_PARTITIONS_CONCURRENCY: envInt({ min: 1, max: 256 }).default(16),
+  KAFKA_MAX_BYTES_PER_PARTITION: envInt({ min: 1_024 }).default(2_097_152),
+  KAFKA_MAX_WAIT: envDuration().default(250),
+  KAFKA_ENSURE_TOPICS: envBool().default(false),
+  KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(6),
+});
+
+export type BackupEnv = z.infer<typeof backupEnvSchema>;

@@ -1,0 +1,65 @@
+import { ConfigurationError } from '@vault-backup/errors';
+import { loadBackupConfig } from './backup.config';
+
+const minimal = {
+  DATABASE_URL: 'postgres://user:db-password-123@127.0.0.1:5432/vault_backup',
+  KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093',
+};
+
+describe('loadBackupConfig', () => {
+  it('applies documented defaults to a minimal environment', () => {
+    const config = loadBackupConfig(minimal);
+    expect(config.http.port).toBe(8080);
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093']);
+    expect(config.kafka.topics).toEqual(['account-created', 'account-updated']);
+    expect(config.kafka.dlqTopic).toBe('account-events.dlq');
+    expect(config.shutdownTimeoutMs).toBe(25_000);
+  });
+
+  it('keeps the database URL (it embeds a password) out of every rendering', () => {
+    const config = loadBackupConfig(minimal);
+    expect(JSON.stringify(config)).not.toContain('db-password-123');
+    expect(String(config.database.url)).toBe('[redacted]');
+    expect(config.database.url.reveal()).toBe(minimal.DATABASE_URL);
+  });
+
+  it('names every missing variable at once', () => {
+    expect(() => loadBackupConfig({})).toThrow(/DATABASE_URL is required.*KAFKA_BROKERS is required/);
+  });
+
+  it('treats an empty value as unset so the default applies', () => {
+    expect(loadBackupConfig({ ...minimal, HTTP_PORT: '' }).http.port).toBe(8080);
+  });
+
+  it('rejects malformed values with the rule, never the value', () => {
+    let error: unknown;
+    try {
+      loadBackupConfig({ ...minimal, HTTP_PORT: 'eighty', SHUTDOWN_TIMEOUT: '10 minutes', DATABASE_URL: 'mysql://secret-pw@x/db' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/HTTP_PORT must be an integer/);
+    expect(message).toMatch(/SHUTDOWN_TIMEOUT must be a duration/);
+    expect(message).toMatch(/DATABASE_URL must be a URL/);
+    expect(message).not.toContain('secret-pw');
+  });
+
+  it('requires SASL credentials when a mechanism is set and hides the password', () => {
+    expect(() => loadBackupConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
+    const config = loadBackupConfig({
+      ...minimal,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: 'sasl-pw-999',
+    });
+    expect(JSON.stringify(config)).not.toContain('sasl-pw-999');
+  });
+
+  it('rejects a heartbeat interval that could not keep the session alive', () => {
+    expect(() => loadBackupConfig({ ...minimal, KAFKA_HEARTBEAT_INTERVAL: '20s', KAFKA_SESSION_TIMEOUT: '30s' })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL/,
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
+export const RECORD_PRODUCER = Symbol('RECORD_PRODUCER');
