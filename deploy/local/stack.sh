@@ -107,13 +107,42 @@ pid_matches() {
   grep -qaF -- "$needle" "/proc/$pid/cmdline" 2>/dev/null
 }
 
-# Prints the pid of a running process whose command line contains $1 (first match).
+# A killed process stays a zombie until it is reaped (some container inits reap
+# only every few seconds) and PostgreSQL takes a zombie's pid for a live
+# postmaster: wait up to 10 s for such a pid to vanish.
+wait_zombie_reaped() {
+  local pid=$1 stat i
+  for ((i = 0; i < 40; i++)); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
+    stat=${stat##*) }
+    [[ ${stat%% *} == Z ]] || return 0
+    sleep 0.25
+  done
+}
+
+# True while process $1 exists and is not a zombie (its command line may not
+# show the program yet: setsid execs java a moment after the fork).
+pid_alive() {
+  local stat
+  [[ $1 =~ ^[0-9]+$ ]] || return 1
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
+# Prints the pid of a running process whose command line contains both $1 and $2.
+# ($2 also keeps the grep itself, whose arguments contain $1, out of the result.)
 find_pid_by_cmdline() {
-  local f
-  f=$(grep -laF -- "$1" /proc/[0-9]*/cmdline 2>/dev/null | head -n 1) || true
-  [[ -n $f ]] || return 1
-  f=${f#/proc/}
-  echo "${f%%/*}"
+  local f pid
+  while read -r f; do
+    pid=${f#/proc/}
+    pid=${pid%%/*}
+    if pid_matches "$pid" "$2"; then
+      echo "$pid"
+      return 0
+    fi
+  done < <(grep -laF -- "$1" /proc/[0-9]*/cmdline 2>/dev/null)
+  return 1
 }
 
 # Prints the last lines of a log, indented, after a one-line error.
@@ -124,6 +153,8 @@ show_log_tail() {
 
 ensure_state_dirs() {
   mkdir -p "$LOG_DIR" "$RUN_DIR"
+  # Keeps the state dir out of git even before it is listed in .gitignore.
+  [[ -f $STATE_DIR/.gitignore ]] || echo '*' >"$STATE_DIR/.gitignore"
 }
 
 # Serialises `up`/`down`: two concurrent `up` calls must not both start a broker.
@@ -305,8 +336,23 @@ EOF
     echo "include_if_exists = 'vault_backup_stack.conf'" >>"$PG_DATA/postgresql.conf"
 }
 
+# A postmaster.pid left by a killed server: wait out a zombie; drop the file if
+# its pid now belongs to some other program (postgres would refuse to start).
+pg_clear_stale_lock() {
+  local pid
+  [[ -f $PG_DATA/postmaster.pid ]] || return 0
+  pid=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null) || return 0
+  [[ $pid =~ ^[0-9]+$ ]] || return 0
+  wait_zombie_reaped "$pid"
+  if [[ -d /proc/$pid ]] && ! pid_matches "$pid" postgres; then
+    rm -f "$PG_DATA/postmaster.pid"
+  fi
+}
+
 pg_start() {
   local pid
+  pg_clear_stale_lock
+  # shellcheck disable=SC2094  # pg_ctl and its own messages both append to the log on purpose
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start </dev/null >>"$PG_LOG" 2>&1 9>&- || {
     warn "postgres: pg_ctl start failed (see $PG_LOG):"
     show_log_tail "$PG_LOG" 8
@@ -409,18 +455,17 @@ kafka_port() { if [[ $1 == 3.* ]]; then echo "$KAFKA3_PORT"; else echo "$KAFKA4_
 kafka_controller_port() { if [[ $1 == 3.* ]]; then echo "$KAFKA3_CONTROLLER_PORT"; else echo "$KAFKA4_CONTROLLER_PORT"; fi; }
 
 # Identifies our broker by its server.properties path on the command line.
+# Read-only (status and env call it without the lock); `up`/`down` fix pid files.
 kafka_our_pid() {
   local ver=$1 pid cfg
   cfg=$(kafka_home "$ver")/server.properties
   pid=$(cat "$(kafka_pidfile "$ver")" 2>/dev/null) || pid=""
-  if pid_matches "$pid" "$cfg"; then
+  if pid_matches "$pid" "$cfg" && pid_matches "$pid" kafka.Kafka; then
     echo "$pid"
     return 0
   fi
-  # Pid file missing or stale: adopt a broker of ours that is still running.
-  pid=$(find_pid_by_cmdline "$cfg") || { rm -f "$(kafka_pidfile "$ver")"; return 1; }
-  echo "$pid" >"$(kafka_pidfile "$ver")" 2>/dev/null || true
-  echo "$pid"
+  # Pid file missing or stale: a broker of ours may still be running.
+  find_pid_by_cmdline "$cfg" kafka.Kafka
 }
 
 # One word (+pid): ours PID | foreign | starting PID | blocked | down
@@ -537,6 +582,10 @@ group.initial.rebalance.delay.ms=0
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
+# After an unclean stop (kill -9, reboot) the controller keeps the old broker
+# registration until its session expires (default 9 s); shorten that wait.
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4500
 EOF
   # Share-group internal topic: 4.x only (3.9 would warn about unknown keys).
   [[ $ver == 3.* ]] || cat >>"$home/server.properties" <<EOF
@@ -600,9 +649,10 @@ kafka_format() {
   home=$(kafka_home "$ver")
   log=$(kafka_log "$ver")
   [[ -f $home/data/meta.properties ]] && return 0
-  if [[ ! -s $home/cluster.id ]]; then
+  # A leading '-' would be read as an option by the tool, so draw again.
+  while [[ ! -s $home/cluster.id || $(head -c 1 "$home/cluster.id") == - ]]; do
     head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$home/cluster.id"
-  fi
+  done
   id=$(cat "$home/cluster.id")
   "$JAVA" -Xmx256m "$(kafka_log_opt "$ver")" -cp "$(kafka_libs "$ver")/*" kafka.tools.StorageTool \
     format -t "$id" -c "$home/server.properties" --ignore-formatted </dev/null >>"$log" 2>&1 9>&- || {
@@ -623,8 +673,9 @@ kafka_launch() {
     -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dkafka.logs.dir="$LOG_DIR" "$(kafka_log_opt "$ver")" \
     -cp "$(kafka_libs "$ver")/*" kafka.Kafka "$home/server.properties" \
-    </dev/null >>"$log" 2>&1 9>&- &
-  echo $! >"$(kafka_pidfile "$ver")"
+    </dev/null >>"$log" 2>&1 9>&- 8>&- &
+  KAFKA_PID[$ver]=$!
+  echo "$!" >"$(kafka_pidfile "$ver")"
 }
 
 # Waits for "Kafka Server started" (or the RUNNING transition) in the part of
@@ -633,38 +684,45 @@ kafka_wait_ready() {
   local ver=$1 offset=$2 t0=$3 pid log port deadline
   log=$(kafka_log "$ver")
   port=$(kafka_port "$ver")
-  pid=$(cat "$(kafka_pidfile "$ver")")
+  pid=${KAFKA_PID[$ver]}
   deadline=$((SECONDS + KAFKA_READY_TIMEOUT))
   while ((SECONDS < deadline)); do
-    if ! pid_matches "$pid" kafka.Kafka; then
+    if ! pid_alive "$pid"; then
       rm -f "$(kafka_pidfile "$ver")"
       warn "kafka-$ver: broker exited during start-up — see $log:"
       show_log_tail "$log"
       exit 1
     fi
-    if tail -c +"$((offset + 1))" "$log" 2>/dev/null |
-      grep -q -e 'Kafka Server started' -e 'Transitioning from RECOVERY to RUNNING' &&
+    # (process substitution, not a pipe: grep -q would SIGPIPE tail under pipefail)
+    if grep -q -e 'Kafka Server started' -e 'Transitioning from RECOVERY to RUNNING' \
+      < <(tail -c +"$((offset + 1))" "$log" 2>/dev/null) &&
       kafka_answers 127.0.0.1 "$port"; then
       say "kafka-$ver: started on 127.0.0.1:$port (pid $pid, $(($(now_ms) - t0)) ms)"
       return 0
     fi
     sleep 0.5
   done
-  warn "kafka-$ver: not ready after ${KAFKA_READY_TIMEOUT}s (pid $pid still running) — see $log:"
+  warn "kafka-$ver: not ready after ${KAFKA_READY_TIMEOUT}s (pid $pid left running: 'up' again waits for it, 'down' stops it) — see $log:"
   show_log_tail "$log"
   exit 1
 }
 
-# Brings one broker up without waiting; prints "wait <offset> <t0>" when a start
-# (or a start already in progress) still has to be waited for.
+# Brings one broker up without waiting. When a start (or a start already in
+# progress) still has to be waited for, records "<log offset> <t0 ms> [port-only]"
+# in KAFKA_PLAN[<version>] for kafka_finish_up.
+declare -A KAFKA_PLAN=() KAFKA_PID=()
 kafka_begin_up() {
   local ver=$1 home state port offset t0
   home=$(kafka_home "$ver")
   port=$(kafka_port "$ver")
   state=$(kafka_state "$ver")
   case $state in
+    ours* | starting*) echo "${state#* }" >"$(kafka_pidfile "$ver")" ;;  # (re)adopt
+    *) rm -f "$(kafka_pidfile "$ver")" ;;                                # stale
+  esac
+  case $state in
     ours*)
-      say "kafka-$ver: up on 127.0.0.1:$port (pid ${state#ours })" >&2
+      say "kafka-$ver: up on 127.0.0.1:$port (pid ${state#ours })"
       return 0 ;;
     foreign)
       die "kafka-$ver: 127.0.0.1:$port is served by a Kafka broker not started from $STATE_DIR — stop it, or set KAFKA_BROKERS=127.0.0.1:$port to use it" ;;
@@ -672,12 +730,12 @@ kafka_begin_up() {
       die "kafka-$ver: port 127.0.0.1:$port or :$(kafka_controller_port "$ver") is taken by something that does not speak Kafka — free it or set KAFKA_BROKERS=host:port" ;;
     starting*)
       # Alive but not answering yet (e.g. an earlier `up` timed out): wait on the port only.
-      echo "wait 0 $(now_ms) port-only"
+      KAFKA_PLAN[$ver]="0 $(now_ms) port-only"
       return 0 ;;
   esac
   t0=$(now_ms)
   require_java "$ver"
-  kafka_resolve_jars "$ver" >&2
+  kafka_resolve_jars "$ver"
   mkdir -p "$home/data"
   kafka_write_server_properties "$ver"
   kafka_write_log_config "$ver"
@@ -685,13 +743,14 @@ kafka_begin_up() {
   offset=$(stat -c %s "$(kafka_log "$ver")")
   kafka_format "$ver"
   kafka_launch "$ver"
-  say "kafka-$ver: starting on 127.0.0.1:$port (log $(kafka_log "$ver"))" >&2
-  echo "wait $offset $t0"
+  say "kafka-$ver: starting on 127.0.0.1:$port (log $(kafka_log "$ver"))"
+  KAFKA_PLAN[$ver]="$offset $t0"
 }
 
 kafka_finish_up() {
-  local ver=$1 plan=$2 offset t0 mode port deadline
-  read -r _ offset t0 mode <<<"$plan"
+  local ver=$1 offset t0 mode port deadline
+  [[ -n ${KAFKA_PLAN[$ver]:-} ]] || return 0
+  read -r offset t0 mode <<<"${KAFKA_PLAN[$ver]}"
   if [[ ${mode:-} == port-only ]]; then
     port=$(kafka_port "$ver")
     deadline=$((SECONDS + KAFKA_READY_TIMEOUT))
@@ -738,6 +797,32 @@ kafka_known_versions() {
   } | awk '!seen[$0]++'
 }
 
+# True when a broker list from the caller's environment is to be used as is: it
+# answers, and it is not merely the address of our own broker (a sourced stack.env).
+kafka_external() {
+  local list=$1 ver=$2
+  [[ -n $list ]] || return 1
+  if [[ $list == "127.0.0.1:$(kafka_port "$ver")" && $(kafka_state "$ver") == ours* ]]; then
+    return 1
+  fi
+  brokers_answer "$list"
+}
+
+# `up` for one broker: use the caller's broker list ($1 names the variable) when
+# it answers, otherwise start (or find) our own.
+kafka_plan_broker() {
+  local var=$1 ver=$2 list
+  list=${!var:-}
+  if kafka_external "$list" "$ver"; then
+    say "kafka-$ver: using $var=$list (not managed here)"
+    return 0
+  fi
+  if [[ -n $list && $list != "127.0.0.1:$(kafka_port "$ver")" ]]; then
+    warn "kafka-$ver: $var=$list does not answer — starting a local broker instead"
+  fi
+  kafka_begin_up "$ver"
+}
+
 # ---------------------------------------------------------------------------
 # What is currently usable (shared by env, status and up)
 # ---------------------------------------------------------------------------
@@ -750,12 +835,12 @@ resolve_current() {
     external) DB_URL_NOW=$DATABASE_URL ;;
     ours* | foreign) DB_URL_NOW=$LOCAL_DATABASE_URL ;;
   esac
-  if [[ -n ${KAFKA_BROKERS:-} && $KAFKA_BROKERS != "127.0.0.1:$KAFKA3_PORT" ]] && brokers_answer "$KAFKA_BROKERS"; then
+  if kafka_external "${KAFKA_BROKERS:-}" "$KAFKA3_VERSION"; then
     BROKERS_NOW=$KAFKA_BROKERS
   elif [[ $(kafka_state "$KAFKA3_VERSION") == ours* ]]; then
     BROKERS_NOW=127.0.0.1:$KAFKA3_PORT
   fi
-  if [[ -n ${KAFKA4_BROKERS:-} && $KAFKA4_BROKERS != "127.0.0.1:$KAFKA4_PORT" ]] && brokers_answer "$KAFKA4_BROKERS"; then
+  if kafka_external "${KAFKA4_BROKERS:-}" "$KAFKA4_VERSION"; then
     BROKERS4_NOW=$KAFKA4_BROKERS
   elif [[ $(kafka_state "$KAFKA4_VERSION") == ours* ]]; then
     BROKERS4_NOW=127.0.0.1:$KAFKA4_PORT
@@ -772,7 +857,7 @@ env_lines() {
 # Subcommands
 # ---------------------------------------------------------------------------
 cmd_up() {
-  local with4=0 arg plan3="" plan4="" t0
+  local with4=0 arg t0
   for arg in "$@"; do
     case $arg in
       --with-kafka4) with4=1 ;;
@@ -783,29 +868,14 @@ cmd_up() {
   ensure_state_dirs
   take_lock
 
-  # Brokers first (slowest), started in parallel with PostgreSQL, then waited for.
-  if [[ -n ${KAFKA_BROKERS:-} && $KAFKA_BROKERS != "127.0.0.1:$KAFKA3_PORT" ]]; then
-    if brokers_answer "$KAFKA_BROKERS"; then
-      say "kafka: using KAFKA_BROKERS=$KAFKA_BROKERS (not managed here)"
-    else
-      warn "kafka: KAFKA_BROKERS=$KAFKA_BROKERS does not answer — starting a local broker instead"
-      plan3=$(kafka_begin_up "$KAFKA3_VERSION")
-    fi
-  else
-    plan3=$(kafka_begin_up "$KAFKA3_VERSION")
-  fi
-  if ((with4)); then
-    if [[ -n ${KAFKA4_BROKERS:-} && $KAFKA4_BROKERS != "127.0.0.1:$KAFKA4_PORT" ]] && brokers_answer "$KAFKA4_BROKERS"; then
-      say "kafka4: using KAFKA4_BROKERS=$KAFKA4_BROKERS (not managed here)"
-    else
-      plan4=$(kafka_begin_up "$KAFKA4_VERSION")
-    fi
-  fi
-
+  # PostgreSQL first (a second or less); the brokers are launched together and
+  # only then waited for, so their JVM start-ups overlap.
   pg_up
+  kafka_plan_broker KAFKA_BROKERS "$KAFKA3_VERSION"
+  ((with4 == 0)) || kafka_plan_broker KAFKA4_BROKERS "$KAFKA4_VERSION"
 
-  [[ -z $plan3 ]] || kafka_finish_up "$KAFKA3_VERSION" "$plan3"
-  [[ -z $plan4 ]] || kafka_finish_up "$KAFKA4_VERSION" "$plan4"
+  kafka_finish_up "$KAFKA3_VERSION"
+  ((with4 == 0)) || kafka_finish_up "$KAFKA4_VERSION"
 
   resolve_current
   [[ -n $DB_URL_NOW && -n $BROKERS_NOW ]] || die "stack: a component stopped answering right after start — run 'stack.sh status'"
@@ -826,8 +896,8 @@ cmd_down() {
 }
 
 cmd_status() {
-  local state ok=0 ver label host port
-  [[ -d $STATE_DIR ]] || mkdir -p "$RUN_DIR" "$LOG_DIR"
+  local state ok=0 ext=0 ver label host port
+  ensure_state_dirs
   state=$(pg_state)
   case $state in
     external)
@@ -839,12 +909,12 @@ cmd_status() {
     blocked) printf '%-13s %-5s %s\n' postgres down "127.0.0.1:$PG_PORT (port taken by something else)"; ok=1 ;;
     *) printf '%-13s %-5s %s\n' postgres down "127.0.0.1:$PG_PORT"; ok=1 ;;
   esac
-  if [[ -n ${KAFKA_BROKERS:-} && $KAFKA_BROKERS != "127.0.0.1:$KAFKA3_PORT" ]]; then
-    if brokers_answer "$KAFKA_BROKERS"; then
-      printf '%-13s %-5s %s\n' kafka up "$KAFKA_BROKERS (KAFKA_BROKERS, not managed here)"
-    else
-      printf '%-13s %-5s %s\n' kafka down "$KAFKA_BROKERS (KAFKA_BROKERS)"
-    fi
+  if kafka_external "${KAFKA_BROKERS:-}" "$KAFKA3_VERSION"; then
+    printf '%-13s %-5s %s\n' kafka up "$KAFKA_BROKERS (KAFKA_BROKERS, not managed here)"
+    ext=1
+  fi
+  if kafka_external "${KAFKA4_BROKERS:-}" "$KAFKA4_VERSION"; then
+    printf '%-13s %-5s %s\n' kafka4 up "$KAFKA4_BROKERS (KAFKA4_BROKERS, not managed here)"
   fi
   while read -r ver; do
     label=kafka-$ver
@@ -857,7 +927,7 @@ cmd_status() {
       blocked) printf '%-13s %-5s %s\n' "$label" down "127.0.0.1:$port (port taken by something that is not Kafka)" ;;
       *) printf '%-13s %-5s %s\n' "$label" down "127.0.0.1:$port" ;;
     esac
-    if [[ $ver == "$KAFKA3_VERSION" && $state != ours* && -z ${KAFKA_BROKERS:-} ]]; then ok=1; fi
+    if [[ $ver == "$KAFKA3_VERSION" && $state != ours* && $state != foreign ]] && ((ext == 0)); then ok=1; fi
   done < <(kafka_known_versions)
   return "$ok"
 }
