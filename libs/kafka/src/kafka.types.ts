@@ -29,7 +29,8 @@ export interface TopicPartitions {
 export interface OutgoingRecord {
   readonly key: Buffer | string | null;
   readonly value: Buffer | string | null;
-  readonly headers?: Record<string, Buffer | string>;
+  /** Kafka allows a header name more than once: an array keeps every value, in order. */
+  readonly headers?: Record<string, Buffer | string | (Buffer | string)[]>;
   readonly partition?: number;
 }
 

@@ -59,3 +59,6 @@ export class BackupConfigurationEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** Binds the client-secret ciphertext to its column: it cannot be decrypted as anything else. */
+export const CLIENT_SECRET_CIPHER_CONTEXT = 'backup_configuration.client_secret';

@@ -36,6 +36,24 @@ export const backupEnvSchema = z.object({
   KAFKA_MAX_WAIT: envDuration().default(250),
   KAFKA_ENSURE_TOPICS: envBool().default(false),
   KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(6),
+
+  BACKUP_TENANT_MAX_IN_FLIGHT: envInt({ min: 1, max: 1_000 }).default(16),
+  BACKUP_MAX_IN_FLIGHT: envInt({ min: 1, max: 10_000 }).default(256),
+  BACKUP_RETRY_POLL_INTERVAL: envDuration().default(1_000),
+  BACKUP_RETRY_BASE_DELAY: envDuration().default(5_000),
+  BACKUP_RETRY_MAX_DELAY: envDuration().default(300_000),
+  BACKUP_RETRY_MAX_PER_ROUND: envInt({ min: 1, max: 10_000 }).default(200),
+  BACKUP_WORKSPACE_CACHE_TTL: envDuration().default(5_000),
+
+  CYBERARK_REQUEST_TIMEOUT: envDuration().default(10_000),
+  CYBERARK_RETRIES: envInt({ min: 0, max: 10 }).default(2),
+  CYBERARK_BREAKER_ERROR_PERCENT: envInt({ min: 1, max: 100 }).default(50),
+  CYBERARK_BREAKER_VOLUME_THRESHOLD: envInt({ min: 1, max: 10_000 }).default(5),
+  CYBERARK_BREAKER_RESET_TIMEOUT: envDuration().default(30_000),
+
+  DATA_ENCRYPTION_KEYS: envSecret(),
+  FINGERPRINT_KEY: envSecret(),
+  LOCAL_UNWRAP_KEYS_FILE: z.string().min(1).optional(),
 });
 
 export type BackupEnv = z.infer<typeof backupEnvSchema>;

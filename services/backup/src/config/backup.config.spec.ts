@@ -4,6 +4,8 @@ import { loadBackupConfig } from './backup.config';
 const minimal = {
   DATABASE_URL: 'postgres://user:db-password-123@127.0.0.1:5432/vault_backup',
   KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093',
+  DATA_ENCRYPTION_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  FINGERPRINT_KEY: 'fingerprint-key-material-0123456789abcdef',
 };
 
 describe('loadBackupConfig', () => {
@@ -14,6 +16,13 @@ describe('loadBackupConfig', () => {
     expect(config.kafka.topics).toEqual(['account-created', 'account-updated']);
     expect(config.kafka.dlqTopic).toBe('account-events.dlq');
     expect(config.shutdownTimeoutMs).toBe(25_000);
+    expect(config.pipeline).toMatchObject({ tenantMaxInFlight: 16, maxInFlight: 256, retryMaxDelayMs: 300_000 });
+  });
+
+  it('never renders key material', () => {
+    const rendered = JSON.stringify(loadBackupConfig(minimal));
+    expect(rendered).not.toContain('fingerprint-key-material');
+    expect(rendered).not.toContain('AAAAAAAA');
   });
 
   it('keeps the database URL (it embeds a password) out of every rendering', () => {
@@ -24,7 +33,7 @@ describe('loadBackupConfig', () => {
   });
 
   it('names every missing variable at once', () => {
-    expect(() => loadBackupConfig({})).toThrow(/DATABASE_URL is required.*KAFKA_BROKERS is required/);
+    expect(() => loadBackupConfig({})).toThrow(/DATABASE_URL is required.*KAFKA_BROKERS is required.*DATA_ENCRYPTION_KEYS is required/);
   });
 
   it('treats an empty value as unset so the default applies', () => {

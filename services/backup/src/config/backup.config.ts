@@ -33,6 +33,28 @@ export interface BackupConfig {
     readonly ensureTopics: boolean;
     readonly topicPartitions: number;
   };
+  readonly pipeline: {
+    readonly tenantMaxInFlight: number;
+    readonly maxInFlight: number;
+    readonly retryPollIntervalMs: number;
+    readonly retryBaseDelayMs: number;
+    readonly retryMaxDelayMs: number;
+    readonly retryMaxPerRound: number;
+    readonly workspaceCacheTtlMs: number;
+  };
+  readonly cyberark: {
+    readonly requestTimeoutMs: number;
+    readonly retries: number;
+    readonly breaker: { readonly errorThresholdPercentage: number; readonly volumeThreshold: number; readonly resetTimeoutMs: number };
+  };
+  readonly crypto: {
+    /** `kid:base64(32 bytes)` entries, comma-separated; the first encrypts, all decrypt. */
+    readonly dataEncryptionKeys: Secret;
+    /** base64 of at least 32 bytes: the HMAC key of field fingerprints. */
+    readonly fingerprintKey: Secret;
+    /** Development only: a JSON file `{ "<kid>": "<PEM private key>" }` standing in for Key Vault. */
+    readonly localUnwrapKeysFile?: string;
+  };
 }
 
 export const BACKUP_CONFIG = Symbol('BACKUP_CONFIG');
@@ -75,6 +97,29 @@ function toConfig(env: BackupEnv): BackupConfig {
       maxWaitMs: env.KAFKA_MAX_WAIT,
       ensureTopics: env.KAFKA_ENSURE_TOPICS,
       topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+    },
+    pipeline: {
+      tenantMaxInFlight: env.BACKUP_TENANT_MAX_IN_FLIGHT,
+      maxInFlight: env.BACKUP_MAX_IN_FLIGHT,
+      retryPollIntervalMs: env.BACKUP_RETRY_POLL_INTERVAL,
+      retryBaseDelayMs: env.BACKUP_RETRY_BASE_DELAY,
+      retryMaxDelayMs: env.BACKUP_RETRY_MAX_DELAY,
+      retryMaxPerRound: env.BACKUP_RETRY_MAX_PER_ROUND,
+      workspaceCacheTtlMs: env.BACKUP_WORKSPACE_CACHE_TTL,
+    },
+    cyberark: {
+      requestTimeoutMs: env.CYBERARK_REQUEST_TIMEOUT,
+      retries: env.CYBERARK_RETRIES,
+      breaker: {
+        errorThresholdPercentage: env.CYBERARK_BREAKER_ERROR_PERCENT,
+        volumeThreshold: env.CYBERARK_BREAKER_VOLUME_THRESHOLD,
+        resetTimeoutMs: env.CYBERARK_BREAKER_RESET_TIMEOUT,
+      },
+    },
+    crypto: {
+      dataEncryptionKeys: env.DATA_ENCRYPTION_KEYS,
+      fingerprintKey: env.FINGERPRINT_KEY,
+      ...(env.LOCAL_UNWRAP_KEYS_FILE ? { localUnwrapKeysFile: env.LOCAL_UNWRAP_KEYS_FILE } : {}),
     },
   };
 }

@@ -1,0 +1,92 @@
+import { type DataSource } from 'typeorm';
+import { Secret } from '@vault-backup/config';
+import { type DataCipher } from '@vault-backup/crypto';
+import { tenantKeyOf } from '@vault-backup/cyberark';
+import { DependencyUnavailableError } from '@vault-backup/errors';
+import { CLIENT_SECRET_CIPHER_CONTEXT } from '@vault-backup/persistence';
+import { type ActiveWorkspace, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+
+interface EnabledRow {
+  workspace_id: string;
+  identity_url: string;
+  privilege_cloud_url: string;
+  client_id: string;
+  client_secret_ciphertext: string;
+  safe_name: string;
+  platform_id: string;
+  allow_plaintext_secrets: boolean;
+  metadata_only: boolean;
+  retry_budget_seconds: number;
+}
+
+interface CacheEntry {
+  readonly value: ActiveWorkspace | null;
+  readonly expiresAt: number;
+}
+
+/**
+ * Reads enabled backup configurations from PostgreSQL, with a short cache (including "not
+ * configured" answers) so a batch costs at most one query for its workspaces. Admin changes take
+ * effect within the TTL, or at once through `invalidate`.
+ */
+export class PgWorkspaceTargets implements WorkspaceTargetsPort {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: DataCipher,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async activeTargets(workspaceIds: readonly string[]): Promise<Map<string, ActiveWorkspace>> {
+    const now = this.now();
+    const missing = workspaceIds.filter((id) => (this.cache.get(id)?.expiresAt ?? 0) <= now);
+    if (missing.length > 0) await this.load(missing, now);
+    const result = new Map<string, ActiveWorkspace>();
+    for (const id of workspaceIds) {
+      const value = this.cache.get(id)?.value;
+      if (value) result.set(id, value);
+    }
+    return result;
+  }
+
+  invalidate(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+
+  private async load(workspaceIds: readonly string[], now: number): Promise<void> {
+    let rows: EnabledRow[];
+    try {
+      rows = (await this.dataSource.query(
+        `SELECT workspace_id, identity_url, privilege_cloud_url, client_id, client_secret_ciphertext, safe_name,
+                platform_id, allow_plaintext_secrets, metadata_only, retry_budget_seconds
+           FROM backup_configuration
+          WHERE workspace_id = ANY($1::varchar[]) AND status = 'enabled'`,
+        [workspaceIds],
+      )) as EnabledRow[];
+    } catch (error) {
+      throw new DependencyUnavailableError('postgresql', 'loading backup configurations failed', { cause: error });
+    }
+    const found = new Map(await Promise.all(rows.map(async (row) => [row.workspace_id, await this.toActive(row)] as const)));
+    for (const id of workspaceIds) this.cache.set(id, { value: found.get(id) ?? null, expiresAt: now + this.ttlMs });
+  }
+
+  private async toActive(row: EnabledRow): Promise<ActiveWorkspace> {
+    const secret = await this.cipher.decrypt(row.client_secret_ciphertext, CLIENT_SECRET_CIPHER_CONTEXT);
+    const connection = {
+      identityUrl: row.identity_url,
+      privilegeCloudUrl: row.privilege_cloud_url,
+      clientId: row.client_id,
+      clientSecret: new Secret(Buffer.from(secret).toString('utf8')),
+    };
+    return {
+      workspaceId: row.workspace_id,
+      tenantKey: tenantKeyOf(connection),
+      connection,
+      target: { safeName: row.safe_name, platformId: row.platform_id, metadataOnly: row.metadata_only },
+      allowPlaintextSecrets: row.allow_plaintext_secrets,
+      retryBudgetMs: row.retry_budget_seconds * 1000,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { type AccountEvent, decodeAccountEvent } from '@vault-backup/event-contract';
+import { type ConsumedRecord } from '@vault-backup/kafka';
+import { accountKey } from '../domain/account-snapshot';
+import { type BackupOutcome } from '../domain/backup-outcome';
+import { type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+import { type BackupStateStore } from '../store/backup-state.store';
+import { type AccountJob } from './account-job.runner';
+
+/** A record of the batch with either its final outcome already known, or the job that decides it. */
+export type PlannedRecord =
+  | { readonly record: ConsumedRecord; readonly event?: AccountEvent; readonly outcome: BackupOutcome }
+  | { readonly record: ConsumedRecord; readonly event: AccountEvent; readonly job: AccountJob };
+
+/**
+ * Decides as much as possible without calling CyberArk, with a constant number of database round
+ * trips per batch: decode and validate every record, keep only the newest version of each account
+ * (full-state snapshots make older ones in the same batch redundant), drop unconfigured workspaces,
+ * and load the applied and parked versions of the rest.
+ */
+export class BatchPlanner {
+  constructor(
+    private readonly targets: WorkspaceTargetsPort,
+    private readonly store: BackupStateStore,
+  ) {}
+
+  async plan(records: readonly ConsumedRecord[]): Promise<PlannedRecord[]> {
+    const decoded = records.map((record) => ({ record, result: decodeAccountEvent(record) }));
+    const newest = newestIndexPerAccount(decoded);
+    const events = decoded.flatMap((entry) => (entry.result.ok ? [entry.result.event] : []));
+    const workspaces = await this.targets.activeTargets([...new Set(events.map((event) => event.data.workspaceId))]);
+    const candidates = [...newest.values()]
+      .map((index) => (decoded[index]?.result as { event: AccountEvent }).event)
+      .filter((event) => workspaces.has(event.data.workspaceId));
+    const refs = candidates.map((event) => ({ workspaceId: event.data.workspaceId, accountId: event.data.accountId }));
+    const [states, pending] = await Promise.all([this.store.loadStates(refs), this.store.loadPendingVersions(refs)]);
+
+    return decoded.map(({ record, result }, index): PlannedRecord => {
+      if (!result.ok) {
+        const failure = { errorClass: 'invalid-event', code: result.error.code, message: result.error.message, retriable: false };
+        return { record, outcome: { kind: 'failed', failure } };
+      }
+      const { event } = result;
+      const key = accountKey(event.data.workspaceId, event.data.accountId);
+      if (newest.get(key) !== index) return { record, event, outcome: { kind: 'superseded', reason: 'newer-in-batch' } };
+      const workspace = workspaces.get(event.data.workspaceId);
+      if (!workspace) return { record, event, outcome: { kind: 'skipped', reason: 'no-active-configuration' } };
+      const parkedVersion = pending.get(key);
+      if (parkedVersion !== undefined && parkedVersion >= event.data.version) {
+        return { record, event, outcome: { kind: 'superseded', reason: 'already-applied' } };
+      }
+      return { record, event, job: { event, workspace, state: states.get(key) } };
+    });
+  }
+}
+
+/** Index of the record carrying the highest version per account; on equal versions the later offset wins. */
+function newestIndexPerAccount(
+  decoded: readonly { result: ReturnType<typeof decodeAccountEvent> }[],
+): Map<string, number> {
+  const newest = new Map<string, { index: number; version: number }>();
+  decoded.forEach(({ result }, index) => {
+    if (!result.ok) return;
+    const { workspaceId, accountId, version } = result.event.data;
+    const key = accountKey(workspaceId, accountId);
+    const current = newest.get(key);
+    if (!current || version >= current.version) newest.set(key, { index, version });
+  });
+  return new Map([...newest].map(([key, { index }]) => [key, index]));
+}

@@ -1,0 +1,141 @@
+import { type Logger } from 'pino';
+import { type BatchControl, type RecordBatch } from '@vault-backup/kafka';
+import { describeError } from '@vault-backup/errors';
+import { backoffDelay, type BackoffPolicy } from '../domain/backoff';
+import { type PipelineMetrics } from '../metrics/pipeline.metrics';
+import { type BackupStateStore } from '../store/backup-state.store';
+import { isEmptyOutcomeWrite, type OutcomeWrite } from '../store/backup-state.types';
+import { type AccountJobRunner } from './account-job.runner';
+import { type BatchPlanner, type PlannedRecord } from './batch-planner';
+import { type OutcomeRecorder, type RecordResult } from './outcome-recorder';
+import { type PartitionLocks } from './partition-locks';
+import { OwnershipLostError } from './write-fence';
+
+export interface BatchProcessorSettings {
+  readonly heartbeatIntervalMs: number;
+  /** Backoff while PostgreSQL cannot store outcomes; the batch waits (and heartbeats), it is never skipped. */
+  readonly persistBackoff: BackoffPolicy;
+}
+
+/** Hooks for the transport to pause fetching while outcomes cannot be stored. */
+export interface BackpressureSignal {
+  persistenceFailing(): void;
+  persistenceRecovered(): void;
+}
+
+/**
+ * Takes one partition's batch to durable outcomes, then commits it. Every record ends applied,
+ * superseded, skipped, deferred (parked in PostgreSQL) or failed (dead-lettered and recorded);
+ * the offset is committed only after all of that is stored. Accounts are processed in parallel
+ * (bounded per tenant), versions of one account never are.
+ */
+export class BatchProcessor {
+  constructor(
+    private readonly planner: BatchPlanner,
+    private readonly runner: AccountJobRunner,
+    private readonly recorder: OutcomeRecorder,
+    private readonly store: BackupStateStore,
+    private readonly locks: PartitionLocks,
+    private readonly metrics: PipelineMetrics,
+    private readonly backpressure: BackpressureSignal,
+    private readonly settings: BatchProcessorSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async process(batch: RecordBatch, control: BatchControl): Promise<void> {
+    const last = batch.records.at(-1);
+    if (!last) return;
+    const timer = this.metrics.batchDuration.startTimer({ topic: batch.topic });
+    const keepAlive = this.keepAlive(control);
+    try {
+      await control.heartbeat();
+      const committed = await this.locks.withPartition(batch.topic, batch.partition, () => this.handle(batch, control));
+      if (!committed) return;
+      this.metrics.batchSize.observe(batch.records.length);
+      this.metrics.lastProcessed.set({ topic: batch.topic, partition: String(batch.partition) }, Date.now() / 1000);
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+      timer();
+    } catch (error) {
+      if (!(error instanceof OwnershipLostError)) throw error;
+      this.logger.warn({ topic: batch.topic, partition: batch.partition, reason: error.message }, 'partition ownership lost; batch handed back uncommitted');
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Returns false when the batch was abandoned (stopping or revoked) and must not be committed. */
+  private async handle(batch: RecordBatch, control: BatchControl): Promise<boolean> {
+    const planned = await this.retryWhileActive(control, () => this.planner.plan(batch.records));
+    if (!planned) return false;
+    const results = await Promise.all(planned.map((entry) => this.resolve(entry)));
+    if (!control.isActive()) return false;
+    const write = await this.retryWhileActive(control, () => this.recorder.record(results));
+    if (!write) return false;
+    if (!(await this.persist(write, control))) return false;
+    await control.commit((batch.records.at(-1) as { offset: string }).offset);
+    this.countOutcomes(batch.topic, results);
+    return true;
+  }
+
+  private async resolve(entry: PlannedRecord): Promise<RecordResult> {
+    const base = { record: entry.record, attempts: 1, ...(entry.event ? { event: entry.event } : {}) };
+    if ('outcome' in entry) return { ...base, outcome: entry.outcome };
+    return { ...base, outcome: await this.runner.run(entry.job) };
+  }
+
+  private async persist(write: OutcomeWrite, control: BatchControl): Promise<boolean> {
+    if (isEmptyOutcomeWrite(write)) return true;
+    const stored = await this.retryWhileActive(control, async () => {
+      await this.store.saveOutcomes(write);
+      return true;
+    });
+    return stored === true;
+  }
+
+  /**
+   * Runs `work` until it succeeds, waiting with backoff between failures (PostgreSQL or the
+   * dead-letter topic unavailable) and pausing fetches meanwhile. Gives up only when the consumer
+   * stops or loses the partition; the batch is then redelivered, and every step is idempotent.
+   */
+  private async retryWhileActive<T>(control: BatchControl, work: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await work();
+        if (attempt > 1) this.backpressure.persistenceRecovered();
+        return result;
+      } catch (error) {
+        if (error instanceof OwnershipLostError) throw error;
+        this.metrics.persistFailures.inc();
+        if (attempt === 1) this.backpressure.persistenceFailing();
+        this.logger.warn({ attempt, reason: describeError(error) }, 'cannot store batch outcomes yet; retrying');
+        if (!control.isActive()) return undefined;
+        await sleep(backoffDelay(this.settings.persistBackoff, attempt));
+        if (!control.isActive()) return undefined;
+      }
+    }
+  }
+
+  private keepAlive(control: BatchControl): NodeJS.Timeout {
+    return setInterval(() => {
+      control.heartbeat().catch((error: unknown) => {
+        this.logger.debug({ reason: describeError(error) }, 'heartbeat during batch failed');
+      });
+    }, this.settings.heartbeatIntervalMs);
+  }
+
+  private countOutcomes(topic: string, results: readonly RecordResult[]): void {
+    for (const { outcome } of results) {
+      this.metrics.countOutcome(topic, outcome.kind);
+      if (outcome.kind === 'applied') {
+        this.metrics.appliedAccounts.inc();
+        this.metrics.cyberArkWrites.inc(outcome.writes);
+      }
+      if (outcome.kind === 'failed') this.metrics.deadLetters.inc({ error_class: outcome.failure.errorClass });
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,130 @@
+import { type ConsumedRecord } from '@vault-backup/kafka';
+import { type AccountEvent } from '@vault-backup/event-contract';
+import { backoffDelay, type BackoffPolicy } from '../domain/backoff';
+import { type BackupFailure } from '../domain/backup-failure';
+import { type BackupOutcome } from '../domain/backup-outcome';
+import { type DeadLetterPort } from '../ports/dead-letter.port';
+import { type RecordSealerPort } from '../ports/record-sealer.port';
+import {
+  type AccountState,
+  type FailureRecord,
+  type OutcomeWrite,
+  type PendingBackup,
+} from '../store/backup-state.types';
+
+/** One record and what became of it. */
+export interface RecordResult {
+  readonly record: ConsumedRecord;
+  readonly outcome: BackupOutcome;
+  /** Present when the record decoded. */
+  readonly event?: AccountEvent;
+  /** How many attempts this result concludes (1 for a first delivery). */
+  readonly attempts: number;
+  /** When the first transient failure happened (for parked records being retried). */
+  readonly firstFailedAt?: Date;
+  /** Set by the retry worker: this result concludes the parked entry, whatever the outcome. */
+  readonly concludesParkedEntry?: boolean;
+}
+
+/**
+ * Turns outcomes into durable effects: dead-letters permanent failures (awaiting the broker's
+ * acknowledgement), seals records that must be kept, and assembles the single transaction write.
+ */
+export class OutcomeRecorder {
+  constructor(
+    private readonly deadLetter: DeadLetterPort,
+    private readonly sealer: RecordSealerPort,
+    private readonly retryBackoff: BackoffPolicy,
+    private readonly dlqTopic: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async record(results: readonly RecordResult[]): Promise<OutcomeWrite> {
+    const applied: AccountState[] = [];
+    const deferred: PendingBackup[] = [];
+    const resolvedPending: OutcomeWrite['resolvedPending'][number][] = [];
+    const failures: FailureRecord[] = [];
+    const skippedByWorkspace = new Map<string, number>();
+
+    for (const result of results) {
+      const { outcome, event } = result;
+      switch (outcome.kind) {
+        case 'applied': {
+          const data = (event as AccountEvent).data;
+          applied.push({
+            workspaceId: data.workspaceId,
+            accountId: data.accountId,
+            appliedVersion: data.version,
+            cyberArkAccountId: outcome.cyberArkAccountId,
+            cyberArkName: outcome.cyberArkName,
+            fingerprint: outcome.fingerprint,
+            lastEventId: (event as AccountEvent).id,
+          });
+          resolvedPending.push({ workspaceId: data.workspaceId, accountId: data.accountId, upToVersion: data.version });
+          break;
+        }
+        case 'superseded':
+          if (outcome.reason === 'already-applied' && event) {
+            resolvedPending.push({ workspaceId: event.data.workspaceId, accountId: event.data.accountId, upToVersion: event.data.version });
+          }
+          break;
+        case 'skipped': {
+          const { workspaceId, accountId, version } = (event as AccountEvent).data;
+          skippedByWorkspace.set(workspaceId, (skippedByWorkspace.get(workspaceId) ?? 0) + 1);
+          if (result.concludesParkedEntry) resolvedPending.push({ workspaceId, accountId, upToVersion: version });
+          break;
+        }
+        case 'deferred':
+          deferred.push(await this.park(result, outcome.failure));
+          break;
+        case 'failed':
+          failures.push(await this.fail(result, outcome.failure));
+          if (result.concludesParkedEntry && event) {
+            resolvedPending.push({ workspaceId: event.data.workspaceId, accountId: event.data.accountId, upToVersion: event.data.version });
+          }
+          break;
+      }
+    }
+    return { applied, deferred, resolvedPending, failures, skippedByWorkspace };
+  }
+
+  private async park(result: RecordResult, failure: BackupFailure): Promise<PendingBackup> {
+    const data = (result.event as AccountEvent).data;
+    const now = this.now();
+    return {
+      workspaceId: data.workspaceId,
+      accountId: data.accountId,
+      version: data.version,
+      source: { topic: result.record.topic, partition: result.record.partition, offset: result.record.offset },
+      recordCiphertext: await this.sealer.seal(result.record, 'pending-backup'),
+      attempts: result.attempts,
+      firstFailedAt: result.firstFailedAt ?? now,
+      nextAttemptAt: new Date(now.getTime() + backoffDelay(this.retryBackoff, result.attempts, failure.retryAfterMs)),
+      lastErrorClass: failure.errorClass,
+      lastErrorCode: failure.code,
+      lastErrorMessage: failure.message,
+    };
+  }
+
+  private async fail(result: RecordResult, failure: BackupFailure): Promise<FailureRecord> {
+    const { record, event } = result;
+    const workspaceId = event?.data.workspaceId;
+    const delivered = await this.deadLetter.publish(record, failure, {
+      attempts: result.attempts,
+      ...(workspaceId ? { workspaceId } : {}),
+      mayContainPlaintextSecrets: !event || event.data.secrets !== undefined,
+    });
+    return {
+      ...(event
+        ? { workspaceId: event.data.workspaceId, accountId: event.data.accountId, version: event.data.version, eventId: event.id }
+        : {}),
+      source: { topic: record.topic, partition: record.partition, offset: record.offset },
+      errorClass: failure.errorClass,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+      attempts: result.attempts,
+      recordCiphertext: await this.sealer.seal(record, 'backup-failure'),
+      deadLetter: { topic: this.dlqTopic, partition: delivered.partition, offset: delivered.offset },
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { type BackupProperty, BACKUP_PLATFORM_PROPERTIES, MANUAL_MANAGEMENT_REASON } from './backup-properties';
+import { type DesiredAccount, type PropertyValue } from './backup-account.mapper';
+
+/**
+ * What we last wrote to CyberArk, as keyed hashes per field: enough to compute the next minimal
+ * write without storing any value (several of them are secrets). Keys: `address`, `userName`,
+ * `platformId`, `management`, `secret`, and `prop:<name>` per platform property.
+ */
+export type AccountFingerprint = Readonly<Record<string, string>>;
+
+/** Keyed one-way hash (HMAC) of a field value. */
+export type FieldHasher = (value: string) => string;
+
+export const FINGERPRINT_MANAGEMENT_VALUE = `manual:${MANUAL_MANAGEMENT_REASON}`;
+
+export function propertyKey(property: BackupProperty): string {
+  return `prop:${property}`;
+}
+
+function reveal(value: PropertyValue): string {
+  return typeof value === 'string' ? value : value.reveal();
+}
+
+export function fingerprintOf(desired: DesiredAccount, hash: FieldHasher): AccountFingerprint {
+  const fields: Record<string, string> = {
+    platformId: hash(desired.platformId),
+    management: hash(FINGERPRINT_MANAGEMENT_VALUE),
+  };
+  if (desired.address !== undefined) fields.address = hash(desired.address);
+  if (desired.userName !== undefined) fields.userName = hash(desired.userName);
+  if (desired.secret !== undefined) fields.secret = hash(desired.secret.reveal());
+  for (const property of BACKUP_PLATFORM_PROPERTIES) {
+    const value = desired.properties[property];
+    if (value !== undefined) fields[propertyKey(property)] = hash(reveal(value));
+  }
+  return fields;
+}
+
+/** Fingerprint of an account found in CyberArk; its secret is unknowable, so `secret` is never set. */
+export function fingerprintOfExisting(
+  account: {
+    platformId: string;
+    address?: string;
+    userName?: string;
+    platformAccountProperties: Readonly<Record<string, string>>;
+    secretManagement?: { automaticManagementEnabled?: boolean; manualManagementReason?: string };
+  },
+  hash: FieldHasher,
+): AccountFingerprint {
+  const fields: Record<string, string> = { platformId: hash(account.platformId) };
+  const management = account.secretManagement;
+  if (management?.automaticManagementEnabled === false && management.manualManagementReason === MANUAL_MANAGEMENT_REASON) {
+    fields.management = hash(FINGERPRINT_MANAGEMENT_VALUE);
+  }
+  if (account.address) fields.address = hash(account.address);
+  if (account.userName) fields.userName = hash(account.userName);
+  for (const property of BACKUP_PLATFORM_PROPERTIES) {
+    const value = account.platformAccountProperties[property];
+    if (value !== undefined && value.length > 0) fields[propertyKey(property)] = hash(value);
+  }
+  return fields;
+}
+

@@ -1,0 +1,16 @@
+import { type ConsumedRecord, type DeliveredRecord } from '@vault-backup/kafka';
+import { type BackupFailure } from '../domain/backup-failure';
+
+export interface DeadLetterContext {
+  readonly attempts: number;
+  readonly workspaceId?: string;
+  /** False only for a record that decoded cleanly and carries no plaintext secrets. */
+  readonly mayContainPlaintextSecrets: boolean;
+}
+
+export const DEAD_LETTER_PUBLISHER = Symbol('DEAD_LETTER_PUBLISHER');
+
+export interface DeadLetterPort {
+  /** Resolves once the dead-letter record is acknowledged by the broker. */
+  publish(record: ConsumedRecord, failure: BackupFailure, context: DeadLetterContext): Promise<DeliveredRecord>;
+}

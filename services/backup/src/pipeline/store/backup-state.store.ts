@@ -1,0 +1,18 @@
+import { type AccountRef, type AccountState, type OutcomeWrite, type PendingBackup } from './backup-state.types';
+
+export const BACKUP_STATE_STORE = Symbol('BACKUP_STATE_STORE');
+
+/** Durable pipeline state (port); the PostgreSQL adapter does each call in one round trip. */
+export interface BackupStateStore {
+  /** Applied state of the given accounts, keyed by `workspaceId:accountId`. */
+  loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>>;
+  /** Versions parked for the given accounts, keyed by `workspaceId:accountId`. */
+  loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>>;
+  /** Writes a batch's outcomes atomically; a lower version never overwrites a higher one. */
+  saveOutcomes(write: OutcomeWrite): Promise<void>;
+  /** Parked records due for another attempt, for the partitions this instance owns. */
+  duePending(partitions: readonly { topic: string; partition: number }[], now: Date, limit: number): Promise<PendingBackup[]>;
+  /** Reschedules a parked record after another transient failure. */
+  reschedulePending(ref: AccountRef, version: number, update: { attempts: number; nextAttemptAt: Date; errorClass: string; errorCode: string; errorMessage: string }): Promise<void>;
+  pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }>;
+}

@@ -1,0 +1,71 @@
+import { type AccountFingerprint } from '../mapping/account-fingerprint';
+
+export interface AccountRef {
+  readonly workspaceId: string;
+  readonly accountId: string;
+}
+
+export interface SourcePosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface AccountState extends AccountRef {
+  readonly appliedVersion: number;
+  readonly cyberArkAccountId: string | null;
+  readonly cyberArkName: string;
+  readonly fingerprint: AccountFingerprint;
+  readonly lastEventId: string;
+}
+
+/** A record parked after a transient failure; the record itself is stored encrypted. */
+export interface PendingBackup extends AccountRef {
+  readonly version: number;
+  readonly source: SourcePosition;
+  readonly recordCiphertext: string;
+  readonly attempts: number;
+  readonly firstFailedAt: Date;
+  readonly nextAttemptAt: Date;
+  readonly lastErrorClass: string;
+  readonly lastErrorCode: string;
+  readonly lastErrorMessage: string;
+}
+
+export interface FailureRecord {
+  readonly workspaceId?: string;
+  readonly accountId?: string;
+  readonly version?: number;
+  readonly eventId?: string;
+  readonly source: SourcePosition;
+  readonly errorClass: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly attempts: number;
+  readonly recordCiphertext: string;
+  readonly deadLetter: { readonly topic: string; readonly partition?: number; readonly offset?: string };
+}
+
+/** Everything one batch (or one retry round) decided, written in a single transaction. */
+export interface OutcomeWrite {
+  readonly applied: readonly AccountState[];
+  readonly deferred: readonly PendingBackup[];
+  /** Pending entries made obsolete: applied or superseded at this version or later. */
+  readonly resolvedPending: readonly (AccountRef & { readonly upToVersion: number })[];
+  readonly failures: readonly FailureRecord[];
+  readonly skippedByWorkspace: ReadonlyMap<string, number>;
+}
+
+export function emptyOutcomeWrite(): OutcomeWrite {
+  return { applied: [], deferred: [], resolvedPending: [], failures: [], skippedByWorkspace: new Map() };
+}
+
+export function isEmptyOutcomeWrite(write: OutcomeWrite): boolean {
+  return (
+    write.applied.length === 0 &&
+    write.deferred.length === 0 &&
+    write.resolvedPending.length === 0 &&
+    write.failures.length === 0 &&
+    write.skippedByWorkspace.size === 0
+  );
+}

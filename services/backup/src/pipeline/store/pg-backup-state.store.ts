@@ -1,0 +1,267 @@
+import { type DataSource, type EntityManager } from 'typeorm';
+import { DependencyUnavailableError } from '@vault-backup/errors';
+import { accountKey } from '../domain/account-snapshot';
+import { type AccountFingerprint } from '../mapping/account-fingerprint';
+import { type BackupStateStore } from './backup-state.store';
+import { type AccountRef, type AccountState, type OutcomeWrite, type PendingBackup } from './backup-state.types';
+
+interface StateRow {
+  workspace_id: string;
+  account_id: string;
+  applied_version: string;
+  cyberark_account_id: string | null;
+  cyberark_name: string;
+  fingerprint: AccountFingerprint;
+  last_event_id: string;
+}
+
+interface PendingRow {
+  workspace_id: string;
+  account_id: string;
+  version: string;
+  source_topic: string;
+  source_partition: number;
+  source_offset: string;
+  record_ciphertext: string;
+  attempts: number;
+  first_failed_at: Date;
+  next_attempt_at: Date;
+  last_error_class: string;
+  last_error_code: string | null;
+  last_error_message: string;
+}
+
+/**
+ * PostgreSQL adapter of BackupStateStore. Batches go through `unnest` so a Kafka batch costs a
+ * constant number of round trips whatever its size; the conditional upsert
+ * (`WHERE applied_version < EXCLUDED.applied_version`) is the last line against a rollback.
+ */
+export class PgBackupStateStore implements BackupStateStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>> {
+    if (refs.length === 0) return new Map();
+    const rows = await this.query<StateRow>(
+      `SELECT s.workspace_id, s.account_id, s.applied_version, s.cyberark_account_id, s.cyberark_name, s.fingerprint, s.last_event_id
+         FROM account_backup_state s
+         JOIN unnest($1::varchar[], $2::varchar[]) AS r(workspace_id, account_id)
+           ON s.workspace_id = r.workspace_id AND s.account_id = r.account_id`,
+      [refs.map((ref) => ref.workspaceId), refs.map((ref) => ref.accountId)],
+    );
+    return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), toAccountState(row)]));
+  }
+
+  async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {
+    if (refs.length === 0) return new Map();
+    const rows = await this.query<{ workspace_id: string; account_id: string; version: string }>(
+      `SELECT p.workspace_id, p.account_id, p.version
+         FROM pending_backup p
+         JOIN unnest($1::varchar[], $2::varchar[]) AS r(workspace_id, account_id)
+           ON p.workspace_id = r.workspace_id AND p.account_id = r.account_id`,
+      [refs.map((ref) => ref.workspaceId), refs.map((ref) => ref.accountId)],
+    );
+    return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), Number(row.version)]));
+  }
+
+  async saveOutcomes(write: OutcomeWrite): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await upsertStates(manager, write.applied);
+        await deleteResolvedPending(manager, write.resolvedPending);
+        await upsertPending(manager, write.deferred);
+        await insertFailures(manager, write);
+        await addSkipped(manager, write.skippedByWorkspace);
+      });
+    } catch (error) {
+      throw new DependencyUnavailableError('postgresql', 'saving batch outcomes failed', { cause: error });
+    }
+  }
+
+  async duePending(partitions: readonly { topic: string; partition: number }[], now: Date, limit: number): Promise<PendingBackup[]> {
+    if (partitions.length === 0) return [];
+    const rows = await this.query<PendingRow>(
+      `SELECT p.* FROM pending_backup p
+         JOIN unnest($1::text[], $2::int[]) AS o(topic, partition)
+           ON p.source_topic = o.topic AND p.source_partition = o.partition
+        WHERE p.next_attempt_at <= $3
+        ORDER BY p.next_attempt_at
+        LIMIT $4`,
+      [partitions.map((p) => p.topic), partitions.map((p) => p.partition), now, limit],
+    );
+    return rows.map(toPendingBackup);
+  }
+
+  async reschedulePending(
+    ref: AccountRef,
+    version: number,
+    update: { attempts: number; nextAttemptAt: Date; errorClass: string; errorCode: string; errorMessage: string },
+  ): Promise<void> {
+    await this.query(
+      `UPDATE pending_backup
+          SET attempts = $4, next_attempt_at = $5, last_error_class = $6, last_error_code = $7,
+              last_error_message = $8, updated_at = now()
+        WHERE workspace_id = $1 AND account_id = $2 AND version = $3`,
+      [ref.workspaceId, ref.accountId, version, update.attempts, update.nextAttemptAt, update.errorClass, update.errorCode, update.errorMessage],
+    );
+  }
+
+  async pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }> {
+    const [row] = await this.query<{ count: string; oldest: Date | null }>(
+      `SELECT count(*) AS count, min(first_failed_at) AS oldest FROM pending_backup`,
+    );
+    return { count: Number(row?.count ?? 0), oldestFirstFailedAt: row?.oldest ?? null };
+  }
+
+  private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    try {
+      return (await this.dataSource.query(sql, parameters)) as T[];
+    } catch (error) {
+      throw new DependencyUnavailableError('postgresql', 'query failed', { cause: error });
+    }
+  }
+}
+
+async function upsertStates(manager: EntityManager, states: readonly AccountState[]): Promise<void> {
+  if (states.length === 0) return;
+  await manager.query(
+    `INSERT INTO account_backup_state
+            (workspace_id, account_id, applied_version, cyberark_account_id, cyberark_name, fingerprint, last_event_id, updated_at)
+     SELECT w, a, v, c, n, f, e, now()
+       FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::text[]) AS t(w, a, v, c, n, f, e)
+     ON CONFLICT (workspace_id, account_id) DO UPDATE
+        SET applied_version = EXCLUDED.applied_version,
+            cyberark_account_id = EXCLUDED.cyberark_account_id,
+            cyberark_name = EXCLUDED.cyberark_name,
+            fingerprint = EXCLUDED.fingerprint,
+            last_event_id = EXCLUDED.last_event_id,
+            updated_at = now()
+      WHERE account_backup_state.applied_version < EXCLUDED.applied_version`,
+    [
+      states.map((s) => s.workspaceId),
+      states.map((s) => s.accountId),
+      states.map((s) => s.appliedVersion),
+      states.map((s) => s.cyberArkAccountId),
+      states.map((s) => s.cyberArkName),
+      states.map((s) => JSON.stringify(s.fingerprint)),
+      states.map((s) => s.lastEventId),
+    ],
+  );
+}
+
+async function deleteResolvedPending(manager: EntityManager, resolved: OutcomeWrite['resolvedPending']): Promise<void> {
+  if (resolved.length === 0) return;
+  await manager.query(
+    `DELETE FROM pending_backup p
+      USING unnest($1::varchar[], $2::varchar[], $3::bigint[]) AS r(w, a, v)
+      WHERE p.workspace_id = r.w AND p.account_id = r.a AND p.version <= r.v`,
+    [resolved.map((r) => r.workspaceId), resolved.map((r) => r.accountId), resolved.map((r) => r.upToVersion)],
+  );
+}
+
+async function upsertPending(manager: EntityManager, pending: readonly PendingBackup[]): Promise<void> {
+  if (pending.length === 0) return;
+  await manager.query(
+    `INSERT INTO pending_backup
+            (workspace_id, account_id, version, source_topic, source_partition, source_offset, record_ciphertext,
+             attempts, first_failed_at, next_attempt_at, last_error_class, last_error_code, last_error_message, updated_at)
+     SELECT *, now() FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[],
+                                 $8::int[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
+     ON CONFLICT (workspace_id, account_id) DO UPDATE
+        SET version = EXCLUDED.version,
+            source_topic = EXCLUDED.source_topic,
+            source_partition = EXCLUDED.source_partition,
+            source_offset = EXCLUDED.source_offset,
+            record_ciphertext = EXCLUDED.record_ciphertext,
+            attempts = GREATEST(pending_backup.attempts, EXCLUDED.attempts),
+            first_failed_at = LEAST(pending_backup.first_failed_at, EXCLUDED.first_failed_at),
+            next_attempt_at = EXCLUDED.next_attempt_at,
+            last_error_class = EXCLUDED.last_error_class,
+            last_error_code = EXCLUDED.last_error_code,
+            last_error_message = EXCLUDED.last_error_message,
+            updated_at = now()
+      WHERE pending_backup.version <= EXCLUDED.version`,
+    [
+      pending.map((p) => p.workspaceId),
+      pending.map((p) => p.accountId),
+      pending.map((p) => p.version),
+      pending.map((p) => p.source.topic),
+      pending.map((p) => p.source.partition),
+      pending.map((p) => p.source.offset),
+      pending.map((p) => p.recordCiphertext),
+      pending.map((p) => p.attempts),
+      pending.map((p) => p.firstFailedAt),
+      pending.map((p) => p.nextAttemptAt),
+      pending.map((p) => p.lastErrorClass),
+      pending.map((p) => p.lastErrorCode),
+      pending.map((p) => p.lastErrorMessage),
+    ],
+  );
+}
+
+async function insertFailures(manager: EntityManager, write: OutcomeWrite): Promise<void> {
+  for (const failure of write.failures) {
+    await manager.query(
+      `INSERT INTO backup_failure
+              (workspace_id, account_id, version, event_id, source_topic, source_partition, source_offset,
+               error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic, dlq_partition, dlq_offset)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING`,
+      [
+        failure.workspaceId ?? null,
+        failure.accountId ?? null,
+        failure.version ?? null,
+        failure.eventId ?? null,
+        failure.source.topic,
+        failure.source.partition,
+        failure.source.offset,
+        failure.errorClass,
+        failure.errorCode,
+        failure.errorMessage,
+        failure.attempts,
+        failure.recordCiphertext,
+        failure.deadLetter.topic,
+        failure.deadLetter.partition ?? null,
+        failure.deadLetter.offset ?? null,
+      ],
+    );
+  }
+}
+
+async function addSkipped(manager: EntityManager, skipped: ReadonlyMap<string, number>): Promise<void> {
+  if (skipped.size === 0) return;
+  await manager.query(
+    `INSERT INTO skipped_event_stats (workspace_id, skipped_count, last_skipped_at)
+     SELECT w, c, now() FROM unnest($1::varchar[], $2::bigint[]) AS t(w, c)
+     ON CONFLICT (workspace_id) DO UPDATE
+        SET skipped_count = skipped_event_stats.skipped_count + EXCLUDED.skipped_count, last_skipped_at = now()`,
+    [[...skipped.keys()], [...skipped.values()]],
+  );
+}
+
+function toAccountState(row: StateRow): AccountState {
+  return {
+    workspaceId: row.workspace_id,
+    accountId: row.account_id,
+    appliedVersion: Number(row.applied_version),
+    cyberArkAccountId: row.cyberark_account_id,
+    cyberArkName: row.cyberark_name,
+    fingerprint: row.fingerprint,
+    lastEventId: row.last_event_id,
+  };
+}
+
+function toPendingBackup(row: PendingRow): PendingBackup {
+  return {
+    workspaceId: row.workspace_id,
+    accountId: row.account_id,
+    version: Number(row.version),
+    source: { topic: row.source_topic, partition: row.source_partition, offset: row.source_offset },
+    recordCiphertext: row.record_ciphertext,
+    attempts: row.attempts,
+    firstFailedAt: row.first_failed_at,
+    nextAttemptAt: row.next_attempt_at,
+    lastErrorClass: row.last_error_class,
+    lastErrorCode: row.last_error_code ?? '',
+    lastErrorMessage: row.last_error_message,
+  };
+}

@@ -1,0 +1,148 @@
+import { type BatchControl, type ConsumedRecord, type DeliveredRecord } from '@vault-backup/kafka';
+import { accountKey } from '../domain/account-snapshot';
+import { type BackupFailure } from '../domain/backup-failure';
+import { deserializeRecord, serializeRecord } from '../adapters/record-codec';
+import { type CyberArkAccountsPort, type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
+import { type DeadLetterContext, type DeadLetterPort } from '../ports/dead-letter.port';
+import { type RecordSealerPort } from '../ports/record-sealer.port';
+import { type ActiveWorkspace, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+import { type BackupStateStore } from '../store/backup-state.store';
+import { type AccountRef, type AccountState, type OutcomeWrite, type PendingBackup } from '../store/backup-state.types';
+import { FakeCyberArkAccounts } from './pipeline.fixtures';
+
+/** Same semantics as the PostgreSQL store (conditional upserts), in memory. */
+export class InMemoryStateStore implements BackupStateStore {
+  readonly states = new Map<string, AccountState>();
+  readonly pending = new Map<string, PendingBackup>();
+  readonly failures: OutcomeWrite['failures'][number][] = [];
+  readonly skipped = new Map<string, number>();
+  failSaves = 0;
+
+  async loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>> {
+    return new Map(refs.flatMap((ref) => {
+      const state = this.states.get(accountKey(ref.workspaceId, ref.accountId));
+      return state ? [[accountKey(ref.workspaceId, ref.accountId), state] as const] : [];
+    }));
+  }
+
+  async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {
+    return new Map(refs.flatMap((ref) => {
+      const entry = this.pending.get(accountKey(ref.workspaceId, ref.accountId));
+      return entry ? [[accountKey(ref.workspaceId, ref.accountId), entry.version] as const] : [];
+    }));
+  }
+
+  async saveOutcomes(write: OutcomeWrite): Promise<void> {
+    if (this.failSaves > 0) {
+      this.failSaves -= 1;
+      throw new Error('database unavailable');
+    }
+    for (const state of write.applied) {
+      const key = accountKey(state.workspaceId, state.accountId);
+      const existing = this.states.get(key);
+      if (!existing || existing.appliedVersion < state.appliedVersion) this.states.set(key, state);
+    }
+    for (const resolved of write.resolvedPending) {
+      const key = accountKey(resolved.workspaceId, resolved.accountId);
+      const entry = this.pending.get(key);
+      if (entry && entry.version <= resolved.upToVersion) this.pending.delete(key);
+    }
+    for (const entry of write.deferred) {
+      const key = accountKey(entry.workspaceId, entry.accountId);
+      const existing = this.pending.get(key);
+      if (!existing || existing.version <= entry.version) {
+        this.pending.set(key, existing ? { ...entry, firstFailedAt: existing.firstFailedAt < entry.firstFailedAt ? existing.firstFailedAt : entry.firstFailedAt } : entry);
+      }
+    }
+    this.failures.push(...write.failures);
+    for (const [workspace, count] of write.skippedByWorkspace) this.skipped.set(workspace, (this.skipped.get(workspace) ?? 0) + count);
+  }
+
+  async duePending(partitions: readonly { topic: string; partition: number }[], now: Date, limit: number): Promise<PendingBackup[]> {
+    return [...this.pending.values()]
+      .filter((entry) => partitions.some((p) => p.topic === entry.source.topic && p.partition === entry.source.partition))
+      .filter((entry) => entry.nextAttemptAt <= now)
+      .slice(0, limit);
+  }
+
+  async reschedulePending(ref: AccountRef, version: number, update: { attempts: number; nextAttemptAt: Date }): Promise<void> {
+    const key = accountKey(ref.workspaceId, ref.accountId);
+    const entry = this.pending.get(key);
+    if (entry && entry.version === version) this.pending.set(key, { ...entry, attempts: update.attempts, nextAttemptAt: update.nextAttemptAt });
+  }
+
+  async pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }> {
+    const oldest = [...this.pending.values()].map((entry) => entry.firstFailedAt).sort((a, b) => a.getTime() - b.getTime())[0];
+    return { count: this.pending.size, oldestFirstFailedAt: oldest ?? null };
+  }
+}
+
+export class FakeTargets implements WorkspaceTargetsPort {
+  constructor(readonly workspaces = new Map<string, ActiveWorkspace>()) {}
+
+  async activeTargets(ids: readonly string[]): Promise<Map<string, ActiveWorkspace>> {
+    return new Map(ids.flatMap((id) => (this.workspaces.has(id) ? [[id, this.workspaces.get(id)!] as const] : [])));
+  }
+}
+
+export class FakeGateway implements CyberArkGatewayPort {
+  readonly tenants = new Map<string, FakeCyberArkAccounts>();
+  readonly openCircuits = new Set<string>();
+
+  accountsFor(workspace: ActiveWorkspace): CyberArkAccountsPort {
+    return this.tenant(workspace.tenantKey);
+  }
+
+  isCircuitOpen(workspace: ActiveWorkspace): boolean {
+    return this.openCircuits.has(workspace.tenantKey);
+  }
+
+  tenant(key: string): FakeCyberArkAccounts {
+    let tenant = this.tenants.get(key);
+    if (!tenant) {
+      tenant = new FakeCyberArkAccounts();
+      this.tenants.set(key, tenant);
+    }
+    return tenant;
+  }
+}
+
+export class FakeDeadLetter implements DeadLetterPort {
+  readonly published: { record: ConsumedRecord; failure: BackupFailure; context: DeadLetterContext }[] = [];
+
+  async publish(record: ConsumedRecord, failure: BackupFailure, context: DeadLetterContext): Promise<DeliveredRecord> {
+    this.published.push({ record, failure, context });
+    return { topic: 'account-events.dlq', partition: 0, offset: String(this.published.length - 1) };
+  }
+}
+
+/** Reversible but not encryption: unit tests only check that sealing happens and round-trips. */
+export class FakeSealer implements RecordSealerPort {
+  async seal(record: ConsumedRecord, purpose: string): Promise<string> {
+    return `${purpose}:${Buffer.from(serializeRecord(record)).toString('base64')}`;
+  }
+
+  async open(ciphertext: string, purpose: string): Promise<ConsumedRecord> {
+    const [prefix, body] = ciphertext.split(':');
+    if (prefix !== purpose) throw new Error('wrong purpose');
+    return deserializeRecord(Buffer.from(body ?? '', 'base64').toString('utf8'));
+  }
+}
+
+export class FakeBatchControl implements BatchControl {
+  committed: string | undefined;
+  active = true;
+  heartbeats = 0;
+
+  async heartbeat(): Promise<void> {
+    this.heartbeats += 1;
+  }
+
+  isActive(): boolean {
+    return this.active;
+  }
+
+  async commit(lastProcessedOffset: string): Promise<void> {
+    this.committed = lastProcessedOffset;
+  }
+}
