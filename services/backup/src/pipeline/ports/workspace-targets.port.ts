@@ -17,4 +17,6 @@ export const WORKSPACE_TARGETS = Symbol('WORKSPACE_TARGETS');
 export interface WorkspaceTargetsPort {
   /** Active configurations of the given workspaces; a workspace without one is simply absent. */
   activeTargets(workspaceIds: readonly string[]): Promise<Map<string, ActiveWorkspace>>;
+  /** Forget what is cached about a workspace, after an admin changed its configuration. */
+  invalidate(workspaceId: string): void;
 }

@@ -83,6 +83,10 @@ export class FakeTargets implements WorkspaceTargetsPort {
   async activeTargets(ids: readonly string[]): Promise<Map<string, ActiveWorkspace>> {
     return new Map(ids.flatMap((id) => (this.workspaces.has(id) ? [[id, this.workspaces.get(id)!] as const] : [])));
   }
+
+  invalidate(): void {
+    // Nothing cached.
+  }
 }
 
 export class FakeGateway implements CyberArkGatewayPort {
