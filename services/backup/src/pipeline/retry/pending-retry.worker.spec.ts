@@ -1,0 +1,133 @@
+import { CyberArkUnavailableError } from '@vault-backup/cyberark';
+import { silentLogger } from '@vault-backup/testing';
+import { Registry } from 'prom-client';
+import { EventSecretsResolver } from '../adapters/event-secrets.resolver';
+import { AccountJobRunner } from '../batch/account-job.runner';
+import { TenantConcurrencyLimiter } from '../batch/concurrency-limiter';
+import { OutcomeRecorder } from '../batch/outcome-recorder';
+import { PartitionLocks } from '../batch/partition-locks';
+import { WriteFence } from '../batch/write-fence';
+import { PipelineMetrics } from '../metrics/pipeline.metrics';
+import { accountRecord, activeWorkspace, testHasher } from '../test/pipeline.fixtures';
+import { FakeDeadLetter, FakeGateway, FakeSealer, FakeTargets, InMemoryStateStore } from '../test/pipeline.fakes';
+import { AccountWriter } from '../writer/account.writer';
+import { PendingRetryWorker } from './pending-retry.worker';
+
+const HOUR = 3_600_000;
+
+function setup(now: { value: number }) {
+  const store = new InMemoryStateStore();
+  const targets = new FakeTargets(new Map([['ws-1', activeWorkspace({ retryBudgetMs: 24 * HOUR })]]));
+  const gateway = new FakeGateway();
+  const deadLetter = new FakeDeadLetter();
+  const sealer = new FakeSealer();
+  const clock = () => new Date(now.value);
+  const runner = new AccountJobRunner(
+    gateway,
+    new EventSecretsResolver(async () => ({})),
+    new AccountWriter(testHasher),
+    new TenantConcurrencyLimiter(4, 16),
+    new WriteFence(() => undefined, 30_000, 10_000),
+  );
+  const recorder = new OutcomeRecorder(deadLetter, sealer, { baseMs: 1_000, maxMs: 60_000 }, 'account-events.dlq', clock);
+  const worker = new PendingRetryWorker(
+    store,
+    sealer,
+    targets,
+    gateway,
+    runner,
+    recorder,
+    new PartitionLocks(),
+    () => [{ topic: 'account-updated', partitions: [0] }],
+    new PipelineMetrics(new Registry()),
+    { pollIntervalMs: 10, maxPerRound: 100, openCircuitRecheckMs: 30_000 },
+    silentLogger(),
+    clock,
+  );
+  return { store, gateway, deadLetter, sealer, recorder, worker };
+}
+
+async function park(ctx: ReturnType<typeof setup>, version: number, firstFailedAt: Date) {
+  const record = accountRecord({ version, label: `v${version}` }, { partition: 0 });
+  const { decodeAccountEvent } = await import('@vault-backup/event-contract');
+  const decoded = decodeAccountEvent(record);
+  if (!decoded.ok) throw decoded.error;
+  const failure = { errorClass: 'unavailable', code: 'SERVER_ERROR', message: '503', retriable: true };
+  await ctx.store.saveOutcomes(
+    await ctx.recorder.record([{ record, event: decoded.event, outcome: { kind: 'deferred', failure }, attempts: 1, firstFailedAt }]),
+  );
+}
+
+describe('PendingRetryWorker', () => {
+  it('applies a parked backup once it is due and the tenant answers again', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    await park(ctx, 2, new Date(now.value));
+    expect(await ctx.worker.runOnce()).toBe(0); // not due yet (backoff)
+    now.value += 60_000;
+    expect(await ctx.worker.runOnce()).toBe(1);
+    expect(ctx.gateway.tenant('tenant-a').only().platformAccountProperties.label).toBe('v2');
+    expect(ctx.store.pending.size).toBe(0);
+    expect(ctx.store.states.get('ws-1:acc-1')?.appliedVersion).toBe(2);
+  });
+
+  it('reschedules with a growing delay while the tenant keeps failing, keeping the first failure time', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    const first = new Date(now.value);
+    await park(ctx, 1, first);
+    now.value += 60_000;
+    ctx.gateway.tenant('tenant-a').failNext = new CyberArkUnavailableError('timeout', 'timed out');
+    await ctx.worker.runOnce();
+    const entry = ctx.store.pending.get('ws-1:acc-1');
+    expect(entry).toMatchObject({ attempts: 2, firstFailedAt: first, lastErrorClass: 'unavailable' });
+    expect(entry!.nextAttemptAt.getTime()).toBeGreaterThan(now.value);
+    expect(ctx.deadLetter.published).toHaveLength(0);
+  });
+
+  it('leaves a tenant with an open circuit alone without spending an attempt', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    await park(ctx, 1, new Date(now.value));
+    now.value += 60_000;
+    ctx.gateway.openCircuits.add('tenant-a');
+    await ctx.worker.runOnce();
+    expect(ctx.gateway.tenant('tenant-a').calls).toEqual([]);
+    expect(ctx.store.pending.get('ws-1:acc-1')).toMatchObject({ attempts: 1 });
+    expect(ctx.store.pending.get('ws-1:acc-1')!.nextAttemptAt.getTime()).toBe(now.value + 30_000);
+  });
+
+  it('dead-letters a parked backup once the retry budget is spent, and forgets it', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    await park(ctx, 1, new Date(now.value));
+    now.value += 25 * HOUR;
+    await ctx.worker.runOnce();
+    expect(ctx.gateway.tenant('tenant-a').calls).toEqual([]);
+    expect(ctx.deadLetter.published).toHaveLength(1);
+    expect(ctx.deadLetter.published[0]!.failure).toMatchObject({ errorClass: 'retry-budget-exhausted', retriable: false });
+    expect(ctx.deadLetter.published[0]!.failure.message).toMatch(/gave up after 1 attempts/);
+    expect(ctx.store.pending.size).toBe(0);
+    expect(ctx.store.failures).toHaveLength(1);
+  });
+
+  it('does not roll back: a parked older version is dropped when a newer one is already applied', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    await park(ctx, 1, new Date(now.value));
+    ctx.store.states.set('ws-1:acc-1', {
+      workspaceId: 'ws-1',
+      accountId: 'acc-1',
+      appliedVersion: 5,
+      cyberArkAccountId: '12_1',
+      cyberArkName: 'vb.ws-1.acc-1',
+      fingerprint: {},
+      lastEventId: 'e5',
+    });
+    now.value += 60_000;
+    await ctx.worker.runOnce();
+    expect(ctx.gateway.tenant('tenant-a').calls).toEqual([]);
+    expect(ctx.store.pending.size).toBe(0);
+    expect(ctx.store.states.get('ws-1:acc-1')?.appliedVersion).toBe(5);
+  });
+});
