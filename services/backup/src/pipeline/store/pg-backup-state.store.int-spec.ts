@@ -1,0 +1,114 @@
+import { createTestDatabase, type TestDatabase } from '@vault-backup/testing';
+import { emptyOutcomeWrite, type AccountState, type PendingBackup } from './backup-state.types';
+import { PgBackupStateStore } from './pg-backup-state.store';
+
+function state(version: number, overrides: Partial<AccountState> = {}): AccountState {
+  return {
+    workspaceId: 'ws-1',
+    accountId: 'acc-1',
+    appliedVersion: version,
+    cyberArkAccountId: '12_1',
+    cyberArkName: 'vb.ws-1.acc-1',
+    fingerprint: { 'prop:label': `h${version}` },
+    lastEventId: `e${version}`,
+    ...overrides,
+  };
+}
+
+function pending(version: number, overrides: Partial<PendingBackup> = {}): PendingBackup {
+  return {
+    workspaceId: 'ws-1',
+    accountId: 'acc-1',
+    version,
+    source: { topic: 'account-updated', partition: 2, offset: String(100 + version) },
+    recordCiphertext: `sealed-${version}`,
+    attempts: 1,
+    firstFailedAt: new Date('2026-01-01T00:00:00Z'),
+    nextAttemptAt: new Date('2026-01-01T00:01:00Z'),
+    lastErrorClass: 'unavailable',
+    lastErrorCode: 'SERVER_ERROR',
+    lastErrorMessage: '503',
+    ...overrides,
+  };
+}
+
+describe('PgBackupStateStore on a real PostgreSQL', () => {
+  let database: TestDatabase;
+  let store: PgBackupStateStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = new PgBackupStateStore(database.dataSource);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('upserts applied state and never lets a lower version overwrite a higher one', async () => {
+    const ref = { workspaceId: 'ws-up', accountId: 'acc-1' };
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(3, ref)] });
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(2, ref)] });
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(3, { ...ref, lastEventId: 'dup' })] });
+    const loaded = (await store.loadStates([ref])).get('ws-up:acc-1');
+    expect(loaded).toMatchObject({ appliedVersion: 3, lastEventId: 'e3', fingerprint: { 'prop:label': 'h3' } });
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(4, ref)] });
+    expect((await store.loadStates([ref])).get('ws-up:acc-1')?.appliedVersion).toBe(4);
+  });
+
+  it('loads many accounts in one call and ignores unknown ones', async () => {
+    const applied = Array.from({ length: 500 }, (_, index) => state(1, { workspaceId: 'ws-many', accountId: `acc-${index}` }));
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied });
+    const refs = [...applied.map(({ workspaceId, accountId }) => ({ workspaceId, accountId })), { workspaceId: 'ws-many', accountId: 'nope' }];
+    const loaded = await store.loadStates(refs);
+    expect(loaded.size).toBe(500);
+  });
+
+  it('parks the newest version, keeps the first failure time, and resolves it once applied', async () => {
+    const ref = { workspaceId: 'ws-park', accountId: 'acc-1' };
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), deferred: [pending(2, ref)] });
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      deferred: [pending(3, { ...ref, firstFailedAt: new Date('2026-01-01T05:00:00Z'), attempts: 2 })],
+    });
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), deferred: [pending(1, ref)] });
+    expect((await store.loadPendingVersions([ref])).get('ws-park:acc-1')).toBe(3);
+    const [due] = await store.duePending([{ topic: 'account-updated', partition: 2 }], new Date('2026-01-02T00:00:00Z'), 10);
+    expect(due).toMatchObject({ version: 3, attempts: 2, firstFailedAt: new Date('2026-01-01T00:00:00Z'), recordCiphertext: 'sealed-3' });
+    expect(await store.duePending([{ topic: 'account-updated', partition: 9 }], new Date('2026-01-02T00:00:00Z'), 10)).toEqual([]);
+
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), resolvedPending: [{ ...ref, upToVersion: 2 }] });
+    expect((await store.loadPendingVersions([ref])).has('ws-park:acc-1')).toBe(true);
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), resolvedPending: [{ ...ref, upToVersion: 3 }] });
+    expect((await store.loadPendingVersions([ref])).has('ws-park:acc-1')).toBe(false);
+  });
+
+  it('records a failure once per source record and counts skipped events', async () => {
+    const failure = {
+      workspaceId: 'ws-f',
+      accountId: 'acc-1',
+      version: 1,
+      eventId: 'e1',
+      source: { topic: 'account-created', partition: 0, offset: '42' },
+      errorClass: 'invalid-property',
+      errorCode: 'PASWS167E',
+      errorMessage: 'property not on platform',
+      attempts: 1,
+      recordCiphertext: 'sealed',
+      deadLetter: { topic: 'account-events.dlq', partition: 0, offset: '7' },
+    };
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), failures: [failure], skippedByWorkspace: new Map([['ws-s', 2]]) });
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), failures: [failure], skippedByWorkspace: new Map([['ws-s', 3]]) });
+    const failures = await database.dataSource.query(`SELECT error_code, dlq_offset FROM backup_failure WHERE workspace_id = 'ws-f'`);
+    expect(failures).toEqual([{ error_code: 'PASWS167E', dlq_offset: '7' }]);
+    const [skipped] = await database.dataSource.query(`SELECT skipped_count FROM skipped_event_stats WHERE workspace_id = 'ws-s'`);
+    expect(skipped.skipped_count).toBe('5');
+  });
+
+  it('writes a batch atomically: a failing statement leaves nothing behind', async () => {
+    const ref = { workspaceId: 'ws-atomic', accountId: 'acc-1' };
+    const broken = pending(1, { ...ref, lastErrorClass: null as unknown as string });
+    await expect(store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(1, ref)], deferred: [broken] })).rejects.toThrow(/saving batch outcomes failed/);
+    expect((await store.loadStates([ref])).size).toBe(0);
+  });
+});
