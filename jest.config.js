@@ -43,15 +43,15 @@ module.exports = {
       testMatch: ['<rootDir>/{libs,services}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/stack/global-setup.ts',
       setupFiles: ['<rootDir>/libs/testing/src/stack/load-stack-env.ts'],
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/stack/tier-timeouts.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{libs,services}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/stack/global-setup.ts',
-      setupFiles: ['<rootDir>/libs/testing/src/stack/load-stack-env.ts'],
-      testTimeout: 120_000,
+      setupFiles: ['<rootDir>/libs/testing/src/stack/load-stack-env.ts', '<rootDir>/libs/testing/src/stack/e2e-tier.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/stack/tier-timeouts.ts'],
     },
   ],
 };

@@ -1,11 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type BackupConfig } from './config/backup.config';
 import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/crypto.module';
+import { CyberArkModule } from './cyberark/cyberark.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PipelineModule } from './pipeline/pipeline.module';
 
 @Module({})
 export class AppModule {
@@ -13,7 +16,17 @@ export class AppModule {
   static forRoot(config: BackupConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, MetricsModule, DatabaseModule, KafkaModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        MetricsModule,
+        DatabaseModule,
+        KafkaModule,
+        HealthModule,
+        CryptoModule,
+        CyberArkModule,
+        PipelineModule,
+      ],
     };
   }
 }

@@ -4,15 +4,19 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { type BackupConfig } from './config/backup.config';
+import { KafkaBatchTransport } from './pipeline/transport/kafka-batch.transport';
 
 /**
- * Builds and starts the whole service (HTTP API, consumer, database, Kafka). Used by main.ts and
- * by the end-to-end tests, which run several instances in one process.
+ * Builds and starts the whole service: HTTP (health, metrics, admin API) first so probes answer
+ * during start-up, then the Kafka consumer as a Nest microservice. Used by main.ts and by the
+ * end-to-end tests, which may run several instances in one process.
  */
 export async function startBackupService(config: BackupConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  app.connectMicroservice({ strategy: app.get(KafkaBatchTransport) }, { inheritAppConfig: true });
   await app.listen(config.http.port, config.http.host);
+  await app.startAllMicroservices();
   return app;
 }

@@ -3,6 +3,7 @@ import { createLogger } from '@vault-backup/observability';
 import { startBackupService } from './bootstrap';
 import { loadBackupConfig } from './config/backup.config';
 import { EXIT_CONFIG, EXIT_FAILURE, installShutdownHandlers } from './lifecycle/process-lifecycle';
+import { ConsumerSupervisor } from './pipeline/consumer.supervisor';
 
 const logger = createLogger({ name: 'vault-backup', level: 'info' });
 
@@ -10,7 +11,11 @@ async function main(): Promise<void> {
   const config = loadBackupConfig();
   logger.level = config.logLevel;
   const app = await startBackupService(config);
-  installShutdownHandlers(app, logger, config.shutdownTimeoutMs);
+  const shutdown = installShutdownHandlers(app, logger, config.shutdownTimeoutMs);
+  app.get(ConsumerSupervisor).onFatal((error) => {
+    logger.fatal({ err: error }, 'the Kafka consumer stopped for good; exiting so the orchestrator restarts us');
+    shutdown('consumer-crashed', EXIT_FAILURE);
+  });
   logger.info({ port: config.http.port }, 'vault-backup is up');
 }
 

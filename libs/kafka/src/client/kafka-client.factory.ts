@@ -31,7 +31,7 @@ function logCreatorFor(logger: Logger): KafkaConfig['logCreator'] {
 function saslOptions(settings: KafkaConnectionSettings): SASLOptions | undefined {
   if (!settings.sasl) return undefined;
   const { mechanism, username, password } = settings.sasl;
-  return { mechanism, username, password: password.reveal() } as SASLOptions;
+  return { mechanism, username, password: password.reveal() };
 }
 
 export function createKafkaClient(settings: KafkaConnectionSettings, logger: Logger): Kafka {

@@ -1,7 +1,7 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import { type Logger } from 'pino';
 import { translateKafkaError } from '../kafka.errors';
-import { type ConsumedRecord, type RecordBatch, type RecordHeaders, type TopicPartitions } from '../kafka.types';
+import { type ConsumedRecord, type RecordBatch, type TopicPartitions } from '../kafka.types';
 import { type BatchConsumerPort, type BatchControl, type BatchHandler, type ConsumerState } from './batch-consumer.port';
 
 export interface BatchConsumerSettings {
@@ -167,6 +167,6 @@ function toConsumedRecord(topic: string, partition: number, message: KafkaMessag
     timestamp: message.timestamp,
     key: message.key ?? null,
     value: message.value ?? null,
-    headers: (message.headers ?? {}) as RecordHeaders,
+    headers: (message.headers ?? {}),
   };
 }

@@ -1,4 +1,4 @@
-import { type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer, type RecordMetadata } from 'kafkajs';
 import { translateKafkaError } from '../kafka.errors';
 import { type DeliveredRecord, type OutgoingRecord } from '../kafka.types';
 import { type RecordProducerPort } from './record-producer.port';
@@ -12,6 +12,10 @@ export class KafkajsRecordProducer implements RecordProducerPort {
       idempotent: true,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
+      // Java-compatible murmur2 partitioning: same key → same partition as other clients choose.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // kafkajs requires unbounded retries for idempotence; the caller bounds each send with its own deadline.
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 },
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });
   }

@@ -27,17 +27,21 @@ export class HealthRegistry {
 
   async probe(kind: ProbeKind): Promise<ProbeReport> {
     const relevant = this.checks.filter((check) => check.kinds.includes(kind));
-    const results = await Promise.all(
-      relevant.map(async (check) => {
-        try {
-          await check.check();
-          return [check.name, { status: 'ok' as const }] as const;
-        } catch (error) {
-          return [check.name, { status: 'failing' as const, reason: describeError(error) }] as const;
-        }
-      }),
-    );
+    const results = await Promise.all(relevant.map((check) => runCheck(check)));
+    const checks: ProbeReport['checks'] = {};
+    for (const [name, result] of results) checks[name] = result;
     const failing = results.some(([, result]) => result.status === 'failing');
-    return { status: failing ? 'failing' : 'ok', checks: Object.fromEntries(results) };
+    return { status: failing ? 'failing' : 'ok', checks };
+  }
+}
+
+type CheckResult = ProbeReport['checks'][string];
+
+async function runCheck(check: HealthCheck): Promise<[string, CheckResult]> {
+  try {
+    await check.check();
+    return [check.name, { status: 'ok' }];
+  } catch (error) {
+    return [check.name, { status: 'failing', reason: describeError(error) }];
   }
 }

@@ -9,12 +9,16 @@ export const EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h: the operator must f
  * SIGTERM/SIGINT: close the application (the consumer stops fetching, drains, commits and leaves the
  * group in its shutdown hook), bounded by a deadline after which we exit anyway, with an error code.
  */
-export function installShutdownHandlers(app: INestApplication, logger: Logger, deadlineMs: number): void {
+export function installShutdownHandlers(
+  app: INestApplication,
+  logger: Logger,
+  deadlineMs: number,
+): (reason: string, exitCode?: number) => void {
   let shuttingDown = false;
-  const shutdown = (signal: string): void => {
+  const shutdown = (reason: string, exitCode = EXIT_OK): void => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ signal, deadlineMs }, 'shutting down');
+    logger.info({ reason, deadlineMs }, 'shutting down');
     const deadline = setTimeout(() => {
       logger.error({ deadlineMs }, 'shutdown deadline passed; exiting without a clean close');
       process.exit(EXIT_FAILURE);
@@ -24,7 +28,7 @@ export function installShutdownHandlers(app: INestApplication, logger: Logger, d
       .close()
       .then(() => {
         logger.info('shut down cleanly');
-        process.exit(EXIT_OK);
+        process.exit(exitCode);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error while shutting down');
@@ -33,4 +37,5 @@ export function installShutdownHandlers(app: INestApplication, logger: Logger, d
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  return shutdown;
 }

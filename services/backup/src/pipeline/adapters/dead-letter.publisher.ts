@@ -45,7 +45,7 @@ export class DeadLetterPublisher implements DeadLetterPort {
     const [delivered] = await this.producer.send(this.topic, [
       { key: record.key, value, headers: { ...originalHeaders(record), ...this.errorHeaders(record, failure, context, encoding) } },
     ]);
-    return delivered as DeliveredRecord;
+    return delivered;
   }
 
   private errorHeaders(

@@ -58,13 +58,13 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
   private async load(workspaceIds: readonly string[], now: number): Promise<void> {
     let rows: EnabledRow[];
     try {
-      rows = (await this.dataSource.query(
+      rows = await this.dataSource.query<EnabledRow[]>(
         `SELECT workspace_id, identity_url, privilege_cloud_url, client_id, client_secret_ciphertext, safe_name,
                 platform_id, allow_plaintext_secrets, metadata_only, retry_budget_seconds
            FROM backup_configuration
           WHERE workspace_id = ANY($1::varchar[]) AND status = 'enabled'`,
         [workspaceIds],
-      )) as EnabledRow[];
+      );
     } catch (error) {
       throw new DependencyUnavailableError('postgresql', 'loading backup configurations failed', { cause: error });
     }

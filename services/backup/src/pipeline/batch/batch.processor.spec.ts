@@ -170,8 +170,8 @@ describe('BatchProcessor', () => {
     gateway.tenant('tenant-a').failNext = new CyberArkInvalidPropertyError('property totpSecret is not defined on the platform', { status: 400 });
     await processor.process(batchOf(accountRecord({ accountId: 'acc-permanent', version: 1 })), new FakeBatchControl());
     expect(deadLetter.published).toHaveLength(1);
-    expect(deadLetter.published[0]!.failure).toMatchObject({ errorClass: 'invalid-property', retriable: false });
-    expect(deadLetter.published[0]!.context.mayContainPlaintextSecrets).toBe(false);
+    expect(deadLetter.published[0].failure).toMatchObject({ errorClass: 'invalid-property', retriable: false });
+    expect(deadLetter.published[0].context.mayContainPlaintextSecrets).toBe(false);
     expect(store.failures[0]).toMatchObject({ workspaceId: 'ws-1', accountId: 'acc-permanent', errorClass: 'invalid-property' });
   });
 
@@ -182,8 +182,8 @@ describe('BatchProcessor', () => {
       new FakeBatchControl(),
     );
     expect(gateway.tenant('tenant-c').calls).toEqual([]);
-    expect(deadLetter.published[0]!.failure.code).toBe('PLAINTEXT_SECRETS_NOT_ALLOWED');
-    expect(deadLetter.published[0]!.context.mayContainPlaintextSecrets).toBe(true);
+    expect(deadLetter.published[0].failure.code).toBe('PLAINTEXT_SECRETS_NOT_ALLOWED');
+    expect(deadLetter.published[0].context.mayContainPlaintextSecrets).toBe(true);
   });
 
   it('waits for the database, pausing fetches, and commits only once outcomes are stored', async () => {

@@ -74,7 +74,7 @@ export class BatchProcessor {
     if (!write) return false;
     if (!(await this.persist(write, control))) return false;
     await control.commit((batch.records.at(-1) as { offset: string }).offset);
-    this.countOutcomes(batch.topic, results);
+    this.report(batch.topic, results);
     return true;
   }
 
@@ -124,9 +124,16 @@ export class BatchProcessor {
     }, this.settings.heartbeatIntervalMs);
   }
 
-  private countOutcomes(topic: string, results: readonly RecordResult[]): void {
-    for (const { outcome } of results) {
+  /** Metrics for every outcome; a log line for the ones an operator may need to act on (no values, ids only). */
+  private report(topic: string, results: readonly RecordResult[]): void {
+    for (const { outcome, record, event } of results) {
       this.metrics.countOutcome(topic, outcome.kind);
+      if (outcome.kind === 'failed' || outcome.kind === 'deferred') {
+        const where = { topic, partition: record.partition, offset: record.offset };
+        const who = event ? { workspaceId: event.data.workspaceId, accountId: event.data.accountId, version: event.data.version } : {};
+        const level = outcome.kind === 'failed' ? 'warn' : 'info';
+        this.logger[level]({ ...where, ...who, failure: outcome.failure }, outcome.kind === 'failed' ? 'record dead-lettered' : 'backup parked for retry');
+      }
       if (outcome.kind === 'applied') {
         this.metrics.appliedAccounts.inc();
         this.metrics.cyberArkWrites.inc(outcome.writes);

@@ -8,8 +8,11 @@ import { type DesiredAccount, type PropertyValue } from './backup-account.mapper
  */
 export type AccountFingerprint = Readonly<Record<string, string>>;
 
-/** Keyed one-way hash (HMAC) of a field value. */
-export type FieldHasher = (value: string) => string;
+/**
+ * Keyed one-way hash (HMAC) of a field value. `context` (`<account name>/<field>`) makes equal values
+ * in different accounts or fields hash differently, so the table reveals no "these two match".
+ */
+export type FieldHasher = (value: string, context: string) => string;
 
 export const FINGERPRINT_MANAGEMENT_VALUE = `manual:${MANUAL_MANAGEMENT_REASON}`;
 
@@ -21,17 +24,22 @@ function reveal(value: PropertyValue): string {
   return typeof value === 'string' ? value : value.reveal();
 }
 
+function fieldHasher(hash: FieldHasher, accountName: string): (field: string, value: string) => string {
+  return (field, value) => hash(value, `${accountName}/${field}`);
+}
+
 export function fingerprintOf(desired: DesiredAccount, hash: FieldHasher): AccountFingerprint {
+  const of = fieldHasher(hash, desired.name);
   const fields: Record<string, string> = {
-    platformId: hash(desired.platformId),
-    management: hash(FINGERPRINT_MANAGEMENT_VALUE),
+    platformId: of('platformId', desired.platformId),
+    management: of('management', FINGERPRINT_MANAGEMENT_VALUE),
   };
-  if (desired.address !== undefined) fields.address = hash(desired.address);
-  if (desired.userName !== undefined) fields.userName = hash(desired.userName);
-  if (desired.secret !== undefined) fields.secret = hash(desired.secret.reveal());
+  if (desired.address !== undefined) fields.address = of('address', desired.address);
+  if (desired.userName !== undefined) fields.userName = of('userName', desired.userName);
+  if (desired.secret !== undefined) fields.secret = of('secret', desired.secret.reveal());
   for (const property of BACKUP_PLATFORM_PROPERTIES) {
     const value = desired.properties[property];
-    if (value !== undefined) fields[propertyKey(property)] = hash(reveal(value));
+    if (value !== undefined) fields[propertyKey(property)] = of(propertyKey(property), reveal(value));
   }
   return fields;
 }
@@ -39,6 +47,7 @@ export function fingerprintOf(desired: DesiredAccount, hash: FieldHasher): Accou
 /** Fingerprint of an account found in CyberArk; its secret is unknowable, so `secret` is never set. */
 export function fingerprintOfExisting(
   account: {
+    name: string;
     platformId: string;
     address?: string;
     userName?: string;
@@ -47,16 +56,17 @@ export function fingerprintOfExisting(
   },
   hash: FieldHasher,
 ): AccountFingerprint {
-  const fields: Record<string, string> = { platformId: hash(account.platformId) };
+  const of = fieldHasher(hash, account.name);
+  const fields: Record<string, string> = { platformId: of('platformId', account.platformId) };
   const management = account.secretManagement;
   if (management?.automaticManagementEnabled === false && management.manualManagementReason === MANUAL_MANAGEMENT_REASON) {
-    fields.management = hash(FINGERPRINT_MANAGEMENT_VALUE);
+    fields.management = of('management', FINGERPRINT_MANAGEMENT_VALUE);
   }
-  if (account.address) fields.address = hash(account.address);
-  if (account.userName) fields.userName = hash(account.userName);
+  if (account.address) fields.address = of('address', account.address);
+  if (account.userName) fields.userName = of('userName', account.userName);
   for (const property of BACKUP_PLATFORM_PROPERTIES) {
     const value = account.platformAccountProperties[property];
-    if (value !== undefined && value.length > 0) fields[propertyKey(property)] = hash(value);
+    if (value !== undefined && value.length > 0) fields[propertyKey(property)] = of(propertyKey(property), value);
   }
   return fields;
 }

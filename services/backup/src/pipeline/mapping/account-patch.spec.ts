@@ -56,6 +56,7 @@ describe('computeChanges', () => {
   it('converges an adopted account: sets manual management and the secret, keeps matching fields', () => {
     const existing = fingerprintOfExisting(
       {
+        name: 'vb.ws-1.acc-1',
         platformId: 'VaultBackup',
         address: 'github.com',
         userName: 'octo',
@@ -70,6 +71,11 @@ describe('computeChanges', () => {
       { op: 'replace', path: '/secretManagement/manualManagementReason', value: MANUAL_MANAGEMENT_REASON },
     ]);
     expect(secret?.reveal()).toBe('pw-1');
+  });
+
+  it('hashes equal values differently in different accounts', () => {
+    const other = fingerprintOf({ ...base, name: 'vb.ws-1.acc-2' }, testHasher);
+    expect(other.secret).not.toBe(current.secret);
   });
 
   it('stores hashes, never values', () => {

@@ -105,8 +105,8 @@ describe('PendingRetryWorker', () => {
     await ctx.worker.runOnce();
     expect(ctx.gateway.tenant('tenant-a').calls).toEqual([]);
     expect(ctx.deadLetter.published).toHaveLength(1);
-    expect(ctx.deadLetter.published[0]!.failure).toMatchObject({ errorClass: 'retry-budget-exhausted', retriable: false });
-    expect(ctx.deadLetter.published[0]!.failure.message).toMatch(/gave up after 1 attempts/);
+    expect(ctx.deadLetter.published[0].failure).toMatchObject({ errorClass: 'retry-budget-exhausted', retriable: false });
+    expect(ctx.deadLetter.published[0].failure.message).toMatch(/gave up after 1 attempts/);
     expect(ctx.store.pending.size).toBe(0);
     expect(ctx.store.failures).toHaveLength(1);
   });

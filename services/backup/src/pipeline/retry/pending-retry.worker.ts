@@ -66,7 +66,7 @@ export class PendingRetryWorker {
     const byPartition = groupBy(due, (entry) => `${entry.source.topic}\u0000${entry.source.partition}`);
     await Promise.all(
       [...byPartition.values()].map((entries) => {
-        const { topic, partition } = (entries[0] as PendingBackup).source;
+        const { topic, partition } = (entries[0]).source;
         return this.locks.withPartition(topic, partition, () => Promise.all(entries.map((entry) => this.retry(entry))));
       }),
     );

@@ -114,7 +114,7 @@ export class PgBackupStateStore implements BackupStateStore {
 
   private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     try {
-      return (await this.dataSource.query(sql, parameters)) as T[];
+      return await this.dataSource.query<T[]>(sql, parameters);
     } catch (error) {
       throw new DependencyUnavailableError('postgresql', 'query failed', { cause: error });
     }

@@ -7,7 +7,8 @@ import { type FieldHasher } from '../mapping/account-fingerprint';
 import { type CyberArkAccountsPort } from '../ports/cyberark-gateway.port';
 import { type ActiveWorkspace } from '../ports/workspace-targets.port';
 
-export const testHasher: FieldHasher = (value) => createHmac('sha256', 'test-key').update(value).digest('base64url').slice(0, 22);
+export const testHasher: FieldHasher = (value, context) =>
+  createHmac('sha256', 'test-key').update(`${context}\u0000${value}`).digest('base64url').slice(0, 22);
 
 export function accountData(overrides: Partial<AccountEventData> = {}): AccountEventData {
   return {
@@ -136,7 +137,7 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
 
   only(): CyberArkAccount & { secret?: string } {
     expect(this.accounts.size).toBe(1);
-    return [...this.accounts.values()][0]!;
+    return [...this.accounts.values()][0];
   }
 
   private throwIfFailing(): void {

@@ -1,4 +1,4 @@
-import { type JsonPatchOp, type NewCyberArkAccount } from '@vault-backup/cyberark';
+import { type NewCyberArkAccount } from '@vault-backup/cyberark';
 import { type AccountFingerprint, fingerprintOf, fingerprintOfExisting, type FieldHasher } from '../mapping/account-fingerprint';
 import { computeChanges } from '../mapping/account-patch';
 import { type DesiredAccount } from '../mapping/backup-account.mapper';
@@ -46,7 +46,7 @@ export class AccountWriter {
     const changes = computeChanges(current, desired, this.hash);
     let writes = 0;
     if (changes.patch.length > 0) {
-      await accounts.updateAccount(id, changes.patch as readonly JsonPatchOp[]);
+      await accounts.updateAccount(id, changes.patch);
       writes += 1;
     }
     if (changes.secret) {
@@ -77,7 +77,7 @@ function toNewAccount(desired: DesiredAccount): NewCyberArkAccount {
     ...(desired.secret ? { secret: desired.secret } : {}),
     platformAccountProperties: desired.properties,
     secretManagement: { automaticManagementEnabled: false, manualManagementReason: MANUAL_MANAGEMENT_REASON },
-  } as NewCyberArkAccount;
+  };
 }
 
 function isAccountNotFound(error: unknown): boolean {

@@ -1,0 +1,257 @@
+import { type Secret } from '@vault-backup/config';
+
+/**
+ * Types of the CyberArk simulator's control API (`/_control`, documented in
+ * services/cyberark-simulator/README.md). Declared here rather than imported because libs never
+ * import services; the simulator's zod schemas are the source of truth.
+ */
+
+export const SAFE_PERMISSION_KEYS = [
+  'useAccounts',
+  'retrieveAccounts',
+  'listAccounts',
+  'addAccounts',
+  'updateAccountContent',
+  'updateAccountProperties',
+  'initiateCPMAccountManagementOperations',
+  'specifyNextAccountContent',
+  'renameAccounts',
+  'deleteAccounts',
+  'unlockAccounts',
+  'manageSafe',
+  'manageSafeMembers',
+  'backupSafe',
+  'viewAuditLog',
+  'viewSafeMembers',
+  'accessWithoutConfirmation',
+  'createFolders',
+  'deleteFolders',
+  'moveAccountsAndFolders',
+  'requestsAuthorizationLevel1',
+  'requestsAuthorizationLevel2',
+] as const;
+
+export type SafePermissionKey = (typeof SAFE_PERMISSION_KEYS)[number];
+export type SafePermissionGrants = Partial<Record<SafePermissionKey, boolean>>;
+
+export const FULL_SAFE_PERMISSIONS: SafePermissionGrants = Object.fromEntries(
+  SAFE_PERMISSION_KEYS.map((key) => [key, true]),
+);
+
+/** What the backup service needs: find, add, update properties and content (reference §4.3). */
+export const BACKUP_SAFE_PERMISSIONS: SafePermissionGrants = {
+  listAccounts: true,
+  addAccounts: true,
+  updateAccountProperties: true,
+  updateAccountContent: true,
+  viewSafeMembers: true,
+};
+
+export interface TenantBehaviour {
+  duplicateNameStatus: 409 | 400;
+  unauthorizedBody: 'error-code' | 'empty';
+  searchMatchesName: boolean;
+  nextLinkCarriesQuery: boolean;
+  accountNameComparison: 'case-insensitive' | 'case-sensitive';
+  limitAboveMax: 'reject' | 'clamp';
+  tokenFormat: 'opaque' | 'jwt';
+  tokenTtlSeconds: number;
+}
+
+export type EndpointFamily = 'token' | 'accounts' | 'safes' | 'platforms' | 'ccp';
+
+export interface ServiceAccountInput {
+  clientSecret: Secret<string> | string;
+  /** Default true; false makes the token endpoint answer 400 `unauthorized_client`. */
+  isOauthConfidentialClient?: boolean;
+}
+
+export interface PlatformInput {
+  name?: string;
+  active?: boolean;
+  systemType?: string;
+  platformType?: string;
+  description?: string;
+  /** Property names as the platform defines them, e.g. `Address`, `Username`. Case-sensitive. */
+  required?: string[];
+  optional?: string[];
+  details?: Record<string, string>;
+}
+
+export interface PlatformView extends Required<PlatformInput> {
+  id: string;
+}
+
+export interface MemberInput {
+  memberType?: 'User' | 'Group' | 'Role';
+  permissions?: SafePermissionGrants;
+}
+
+export interface NamedMemberInput extends MemberInput {
+  memberName: string;
+}
+
+export interface SafeInput {
+  description?: string;
+  /** When given, replaces the Safe's members. */
+  members?: NamedMemberInput[];
+}
+
+export interface MemberView {
+  memberId: string;
+  memberName: string;
+  memberType: 'User' | 'Group' | 'Role';
+  permissions: Record<SafePermissionKey, boolean>;
+}
+
+export interface SafeView {
+  safeName: string;
+  safeNumber: number;
+  description: string;
+  accountCount: number;
+  members: MemberView[];
+}
+
+export interface ClientCertificateRef {
+  serialNumber?: string;
+  fingerprint256?: string;
+}
+
+export interface CcpAppInput {
+  allowedSafes: string[];
+  /** Empty: any caller may use the AppID. Otherwise the TLS client certificate must be one of these. */
+  clientCertificates?: ClientCertificateRef[];
+}
+
+export interface CcpAppView {
+  appId: string;
+  tenantId: string;
+  allowedSafes: string[];
+  clientCertificates: ClientCertificateRef[];
+}
+
+export interface TenantView {
+  id: string;
+  behaviour: TenantBehaviour;
+  serviceAccounts: { clientId: string; isOauthConfidentialClient: boolean }[];
+  platforms: PlatformView[];
+  safes: SafeView[];
+  ccpApps: CcpAppView[];
+  accountCount: number;
+  latency: LatencyRule[];
+  faults: FaultView[];
+}
+
+/** An account as stored by the simulator, secret and every property included (test assertions only). */
+export interface SimulatorAccount {
+  id: string;
+  safeName: string;
+  name: string;
+  address: string;
+  userName: string;
+  platformId: string;
+  secretType: 'password' | 'key';
+  secret: Secret<string>;
+  platformAccountProperties: Record<string, string>;
+  secretManagement: {
+    automaticManagementEnabled: boolean;
+    manualManagementReason?: string;
+    status: string;
+    lastModifiedTime: number;
+  };
+  remoteMachinesAccess?: { remoteMachines?: string; accessRestrictedToRemoteMachines?: boolean };
+  createdTime: number;
+  categoryModificationTime: number;
+}
+
+/** Puts an account straight into a Safe, bypassing the API's rules (platform, permissions, properties). */
+export interface SeedAccountInput {
+  safeName: string;
+  platformId: string;
+  name?: string;
+  address?: string;
+  userName?: string;
+  secretType?: 'password' | 'key';
+  secret?: Secret<string> | string;
+  platformAccountProperties?: Record<string, string>;
+  automaticManagementEnabled?: boolean;
+  manualManagementReason?: string;
+}
+
+interface FaultScope {
+  families?: EndpointFamily[];
+  methods?: string[];
+  /** Fire on the next N matching requests only. */
+  count?: number;
+  /** Probability 0..1 per matching request. */
+  rate?: number;
+}
+
+export type FaultSpec = FaultScope &
+  (
+    | { type: 'http-error'; status?: number; body?: 'json' | 'html' | 'empty' }
+    | { type: 'rate-limit'; retryAfterSeconds?: number }
+    | { type: 'timeout'; answerAfterMs?: number }
+    | { type: 'token-endpoint-down' }
+    | { type: 'throttle'; requestsPerSecond: number; retryAfterSeconds?: number }
+    | { type: 'delay-after-write'; delayMs: number }
+  );
+
+export interface FaultView {
+  id: string;
+  spec: FaultSpec;
+  hits: number;
+  remaining?: number;
+}
+
+export interface LatencyRule {
+  fixedMs: number;
+  jitterMs?: number;
+  families?: EndpointFamily[];
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  time: string;
+  method: string;
+  path: string;
+  tenant: string | null;
+  family: EndpointFamily | 'control' | 'unknown';
+  /** 0 when no answer was sent (held by a `timeout` fault, or the client left first). */
+  status: number;
+  durationMs: number;
+  faults?: FaultSpec['type'][];
+}
+
+export interface RequestLogPage {
+  entries: RequestLogEntry[];
+  /** Pass as `since` to get only newer entries. */
+  cursor: number;
+}
+
+export interface CcpClientCertificate {
+  certPem: string;
+  keyPem: Secret<string>;
+  serialNumber: string;
+  fingerprint256: string;
+}
+
+export interface SeedServiceAccount {
+  clientId: string;
+  clientSecret?: string;
+  /** Name of an environment variable of the simulator process holding the secret. */
+  clientSecretEnv?: string;
+  isOauthConfidentialClient?: boolean;
+}
+
+export interface SeedDocument {
+  tenants: {
+    id: string;
+    behaviour?: Partial<TenantBehaviour>;
+    serviceAccounts?: SeedServiceAccount[];
+    platforms?: (PlatformInput & { id: string })[];
+    safes?: (SafeInput & { safeName: string })[];
+    accounts?: (Omit<SeedAccountInput, 'secret'> & { secret?: string })[];
+    ccpApps?: (CcpAppInput & { appId: string })[];
+  }[];
+}

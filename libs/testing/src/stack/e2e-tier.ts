@@ -1,0 +1,1 @@
+process.env.VB_TEST_TIER = 'e2e';

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { envBool, envDuration, envInt, envList, envUrl, parseEnv } from '@vault-backup/config';
+import { ConfigurationError } from '@vault-backup/errors';
+import { DEFAULT_ALLOWED_DOMAINS, TenantUrlPolicy, type TenantUrlPolicyOptions } from '@vault-backup/url-policy';
+
+/**
+ * Environment of the admin API, parsed on its own so the service config stays untouched. Names
+ * and defaults are documented here and in the report to the lead; secrets: none (the issuer's keys
+ * are public, fetched from the JWKS URL).
+ */
+export const adminEnvSchema = z.object({
+  AUTH_JWKS_URL: envUrl(['https:', 'http:']),
+  AUTH_ISSUER: z.string().trim().min(1).max(512),
+  AUTH_AUDIENCE: z.string().trim().min(1).max(512),
+  AUTH_CLOCK_TOLERANCE: envDuration().default(30_000),
+  AUTH_JWKS_TIMEOUT: envDuration().default(5_000),
+  CYBERARK_ALLOWED_DOMAINS: envList().default([...DEFAULT_ALLOWED_DOMAINS]),
+  CYBERARK_ALLOWED_PORTS: envList().default(['443']),
+  CYBERARK_ALLOW_INSECURE_LOOPBACK: envBool().default(false),
+  ADMIN_REPLAY_MAX_PER_REQUEST: envInt({ min: 1, max: 10_000 }).default(1_000),
+});
+
+export interface AdminConfig {
+  readonly auth: {
+    readonly jwksUrl: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly clockToleranceSeconds: number;
+    readonly jwksTimeoutMs: number;
+  };
+  /** Also what the pipeline's CyberArk client factory must apply (see TenantUrlPolicyModule). */
+  readonly tenantUrls: Required<Pick<TenantUrlPolicyOptions, 'allowedDomains' | 'allowedPorts' | 'allowInsecureLoopback'>>;
+  readonly replay: { readonly maxPerRequest: number };
+}
+
+export function loadAdminConfig(env: Record<string, string | undefined> = process.env): AdminConfig {
+  const parsed = parseEnv(adminEnvSchema, env);
+  const config: AdminConfig = {
+    auth: {
+      jwksUrl: parsed.AUTH_JWKS_URL,
+      issuer: parsed.AUTH_ISSUER,
+      audience: parsed.AUTH_AUDIENCE,
+      clockToleranceSeconds: Math.round(parsed.AUTH_CLOCK_TOLERANCE / 1_000),
+      jwksTimeoutMs: parsed.AUTH_JWKS_TIMEOUT,
+    },
+    tenantUrls: {
+      allowedDomains: parsed.CYBERARK_ALLOWED_DOMAINS,
+      allowedPorts: parsePorts(parsed.CYBERARK_ALLOWED_PORTS),
+      allowInsecureLoopback: parsed.CYBERARK_ALLOW_INSECURE_LOOPBACK,
+    },
+    replay: { maxPerRequest: parsed.ADMIN_REPLAY_MAX_PER_REQUEST },
+  };
+  assertSafeJwksUrl(config.auth.jwksUrl);
+  // Validates the domain list now, so a typo fails the start rather than the first connect.
+  new TenantUrlPolicy(config.tenantUrls);
+  return config;
+}
+
+function parsePorts(values: readonly string[]): number[] {
+  const ports = values.map(Number);
+  if (ports.some((port) => !Number.isInteger(port) || port < 1 || port > 65_535)) {
+    throw new ConfigurationError(['CYBERARK_ALLOWED_PORTS must list TCP ports (1-65535)']);
+  }
+  return ports;
+}
+
+/** Keys fetched over plain http could be swapped in transit; only a loopback issuer (demo, tests) may use it. */
+function assertSafeJwksUrl(url: string): void {
+  const parsed = new URL(url);
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !loopback) {
+    throw new ConfigurationError(['AUTH_JWKS_URL must use https (http is accepted for a loopback issuer only)']);
+  }
+}
