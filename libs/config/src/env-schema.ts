@@ -41,7 +41,7 @@ export const envDuration = () =>
     .regex(DURATION, 'must be a duration such as 500ms, 30s, 5m, 24h')
     .transform((value) => {
       const [, amount, unit] = DURATION.exec(value) as RegExpExecArray;
-      return Number(amount) * (UNIT_MS[unit as string] as number);
+      return Number(amount) * (UNIT_MS[unit]);
     });
 
 /** A secret: validated like a string, then wrapped so it is never echoed. */

@@ -6,3 +6,4 @@ export * from './kafka/test-kafka';
 export * from './cyberark-simulator/simulator-control.types';
 export * from './cyberark-simulator/simulator-control.client';
 export * from './cyberark-simulator/simulator-process';
+export { REPO_ROOT } from './stack/stack-env';

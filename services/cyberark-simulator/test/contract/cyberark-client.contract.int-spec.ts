@@ -189,7 +189,6 @@ function sharedContract(target: () => ContractTarget): void {
 const missing = REAL_TENANT_VARIABLES.filter((name) => !process.env[name]);
 const describeReal = missing.length === 0 ? describe : describe.skip;
 if (missing.length > 0) {
-  // eslint-disable-next-line no-console
   console.info(`CyberArk client contract, real tenant variant skipped: ${missing.join(', ')} not set`);
 }
 

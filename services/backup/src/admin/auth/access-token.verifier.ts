@@ -1,0 +1,82 @@
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { type AdminConfig } from '../admin.config';
+import { AuthUnavailableError, InvalidAccessTokenError } from './auth.errors';
+import { type Principal, type Role, ROLES, WORKSPACE_ID_PATTERN } from './principal';
+
+/** Asymmetric only: an HMAC or `none` token can never pass, whatever its header claims. */
+export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_TOKEN_LENGTH = 8_192;
+const SUBJECT = /^[\x21-\x7e]{1,256}$/;
+
+/**
+ * Verifies bearer tokens against the issuer's JWKS (fetched and cached by jose, refetched on an
+ * unknown key id) and turns their claims into a `Principal`: `sub`, `role` and, unless the role is
+ * `operator`, `workspace_id`.
+ */
+export class AccessTokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(
+    private readonly settings: AdminConfig['auth'],
+    keys?: JWTVerifyGetKey,
+  ) {
+    this.keys =
+      keys ??
+      createRemoteJWKSet(new URL(settings.jwksUrl), {
+        timeoutDuration: settings.jwksTimeoutMs,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+      });
+  }
+
+  async verify(token: string): Promise<Principal> {
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+      throw new InvalidAccessTokenError('the access token is malformed');
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        algorithms: ACCEPTED_ALGORITHMS,
+        clockTolerance: this.settings.clockToleranceSeconds,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (error) {
+      throw translateJoseError(error);
+    }
+    return toPrincipal(payload);
+  }
+}
+
+function toPrincipal(payload: JWTPayload): Principal {
+  const { sub, role, workspace_id: workspaceId } = payload as JWTPayload & { role?: unknown; workspace_id?: unknown };
+  if (typeof sub !== 'string' || !SUBJECT.test(sub)) throw new InvalidAccessTokenError('the access token has no valid sub claim');
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw new InvalidAccessTokenError('the access token has no valid role claim');
+  }
+  if (role === 'operator') return { sub, role };
+  if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
+    throw new InvalidAccessTokenError('the access token has no valid workspace_id claim');
+  }
+  return { sub, role: role as Role, workspaceId };
+}
+
+function translateJoseError(error: unknown): Error {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+    // fetch failures surface as plain errors (TypeError); none of them says anything about the token
+    return new AuthUnavailableError('the token issuer keys could not be fetched', { cause: error });
+  }
+  if (error instanceof errors.JWTExpired) return new InvalidAccessTokenError('the access token expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new InvalidAccessTokenError(`the access token's ${error.claim} claim is not acceptable`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return new InvalidAccessTokenError('the access token is signed with an algorithm that is not accepted');
+  }
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) {
+    return new InvalidAccessTokenError('the access token signature does not verify against the issuer keys');
+  }
+  return new InvalidAccessTokenError('the access token is malformed');
+}

@@ -1,0 +1,13 @@
+export const ROLES = ['owner', 'super_admin', 'admin', 'member', 'operator'] as const;
+
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, from a verified access token. `workspaceId` is absent only for operators. */
+export interface Principal {
+  readonly sub: string;
+  readonly role: Role;
+  readonly workspaceId?: string;
+}
+
+/** Workspace ids as the API and the database accept them (varchar(64)). */
+export const WORKSPACE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
