@@ -50,7 +50,10 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{libs,services}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/stack/global-setup.ts',
-      setupFiles: ['<rootDir>/libs/testing/src/stack/load-stack-env.ts', '<rootDir>/libs/testing/src/stack/e2e-tier.ts'],
+      setupFiles: [
+        '<rootDir>/libs/testing/src/stack/load-stack-env.ts',
+        '<rootDir>/libs/testing/src/stack/e2e-tier.ts',
+      ],
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/stack/tier-timeouts.ts'],
     },
   ],

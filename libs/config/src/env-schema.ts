@@ -9,7 +9,13 @@ export const envInt = (options: { min?: number; max?: number } = {}) =>
     .trim()
     .regex(/^-?\d+$/, 'must be an integer')
     .transform(Number)
-    .pipe(z.number().int().min(options.min ?? Number.MIN_SAFE_INTEGER).max(options.max ?? Number.MAX_SAFE_INTEGER));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(options.min ?? Number.MIN_SAFE_INTEGER)
+        .max(options.max ?? Number.MAX_SAFE_INTEGER),
+    );
 
 export const envBool = () =>
   z
@@ -41,7 +47,7 @@ export const envDuration = () =>
     .regex(DURATION, 'must be a duration such as 500ms, 30s, 5m, 24h')
     .transform((value) => {
       const [, amount, unit] = DURATION.exec(value) as RegExpExecArray;
-      return Number(amount) * (UNIT_MS[unit]);
+      return Number(amount) * UNIT_MS[unit];
     });
 
 /** A secret: validated like a string, then wrapped so it is never echoed. */
@@ -52,10 +58,13 @@ export const envUrl = (protocols: readonly string[] = ['http:', 'https:']) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL (${protocols.join(', ')})`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL (${protocols.join(', ')})`,
+    );

@@ -16,7 +16,9 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env = process.en
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
-    return issue.code === 'invalid_type' && input[name] === undefined ? `${name} is required` : `${name} ${issue.message}`;
+    return issue.code === 'invalid_type' && input[name] === undefined
+      ? `${name} is required`
+      : `${name} ${issue.message}`;
   });
   throw new ConfigurationError(problems);
 }

@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   const app = await startBackupService(config);
   const shutdown = installShutdownHandlers(app, logger, config.shutdownTimeoutMs);
   app.get(ConsumerSupervisor).onFatal((error) => {
-    logger.fatal({ err: error }, 'the Kafka consumer stopped for good; exiting so the orchestrator restarts us');
+    logger.fatal(
+      { err: error },
+      'the Kafka consumer stopped for good; exiting so the orchestrator restarts us',
+    );
     shutdown('consumer-crashed', EXIT_FAILURE);
   });
   logger.info({ port: config.http.port }, 'vault-backup is up');

@@ -79,7 +79,13 @@ export class KafkaAdmin {
         for (const { partition, offset } of partitions) {
           const high = ends.get(partition) ?? '0';
           const start = offset === '-1' ? 0n : BigInt(offset);
-          lags.push({ topic, partition, committedOffset: offset, highWatermark: high, lag: Number(BigInt(high) - start) });
+          lags.push({
+            topic,
+            partition,
+            committedOffset: offset,
+            highWatermark: high,
+            lag: Number(BigInt(high) - start),
+          });
         }
       }
       return lags;

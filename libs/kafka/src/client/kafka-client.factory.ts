@@ -6,7 +6,11 @@ export interface KafkaConnectionSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly ssl: boolean;
-  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };
+  readonly sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: Secret;
+  };
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
 }

@@ -1,6 +1,7 @@
 import { type RecordBatch, type TopicPartitions } from '../kafka.types';
 
-export type ConsumerState = 'idle' | 'connecting' | 'running' | 'rebalancing' | 'stopping' | 'stopped' | 'crashed';
+export type ConsumerState =
+  'idle' | 'connecting' | 'running' | 'rebalancing' | 'stopping' | 'stopped' | 'crashed';
 
 /** What a batch handler may do while it owns a partition's batch. */
 export interface BatchControl {

@@ -1,5 +1,12 @@
 import { type Kafka } from 'kafkajs';
-import { createTopics, requireBrokers, silentLogger, testKafka, uniqueName, waitFor } from '@vault-backup/testing';
+import {
+  createTopics,
+  requireBrokers,
+  silentLogger,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '@vault-backup/testing';
 import { KafkaAdmin } from '../admin/kafka-admin';
 import { createKafkaClient } from '../client/kafka-client.factory';
 import { KafkajsRecordProducer } from '../producer/kafkajs-record.producer';

@@ -2,7 +2,12 @@ import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage } f
 import { type Logger } from 'pino';
 import { translateKafkaError } from '../kafka.errors';
 import { type ConsumedRecord, type RecordBatch, type TopicPartitions } from '../kafka.types';
-import { type BatchConsumerPort, type BatchControl, type BatchHandler, type ConsumerState } from './batch-consumer.port';
+import {
+  type BatchConsumerPort,
+  type BatchControl,
+  type BatchHandler,
+  type ConsumerState,
+} from './batch-consumer.port';
 
 export interface BatchConsumerSettings {
   readonly groupId: string;
@@ -52,7 +57,10 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
     this.setState('connecting');
     try {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...this.settings.topics], fromBeginning: this.settings.fromBeginning });
+      await this.consumer.subscribe({
+        topics: [...this.settings.topics],
+        fromBeginning: this.settings.fromBeginning,
+      });
       await this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -133,9 +141,15 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
     });
     this.consumer.on(events.REBALANCING, () => this.setState('rebalancing'));
     this.consumer.on(events.GROUP_JOIN, ({ payload }) => {
-      this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
+      this.assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({
+        topic,
+        partitions,
+      }));
       this.heartbeatAt = Date.now();
-      this.logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
+      this.logger.info(
+        { memberId: payload.memberId, assignment: payload.memberAssignment },
+        'joined consumer group',
+      );
       if (this.currentState !== 'stopping') this.setState('running');
     });
     this.consumer.on(events.CRASH, ({ payload }) => {
@@ -167,6 +181,6 @@ function toConsumedRecord(topic: string, partition: number, message: KafkaMessag
     timestamp: message.timestamp,
     key: message.key ?? null,
     value: message.value ?? null,
-    headers: (message.headers ?? {}),
+    headers: message.headers ?? {},
   };
 }

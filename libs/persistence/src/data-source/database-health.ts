@@ -6,7 +6,10 @@ export async function checkDatabase(dataSource: DataSource, timeoutMs = 2_000): 
   if (!dataSource.isInitialized) throw new DependencyUnavailableError('postgresql', 'not connected');
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DependencyUnavailableError('postgresql', `no answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new DependencyUnavailableError('postgresql', `no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([dataSource.query('SELECT 1'), deadline]);

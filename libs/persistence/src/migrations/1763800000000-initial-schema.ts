@@ -100,7 +100,13 @@ export class InitialSchema1763800000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['skipped_event_stats', 'backup_failure', 'pending_backup', 'account_backup_state', 'backup_configuration']) {
+    for (const table of [
+      'skipped_event_stats',
+      'backup_failure',
+      'pending_backup',
+      'account_backup_state',
+      'backup_configuration',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

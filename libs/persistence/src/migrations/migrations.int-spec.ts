@@ -23,17 +23,32 @@ describe('migrations on a real PostgreSQL', () => {
 
   it('writes and reads a configuration through the entity, with optimistic revisions', async () => {
     const repository = database.dataSource.getRepository(BackupConfigurationEntity);
-    await repository.insert({ workspaceId: 'ws-int-1', status: 'draft', safeName: 'Backups', platformId: 'VaultBackup' });
+    await repository.insert({
+      workspaceId: 'ws-int-1',
+      status: 'draft',
+      safeName: 'Backups',
+      platformId: 'VaultBackup',
+    });
     const loaded = await repository.findOneByOrFail({ workspaceId: 'ws-int-1' });
-    expect(loaded).toMatchObject({ status: 'draft', safeName: 'Backups', allowPlaintextSecrets: false, revision: 1 });
+    expect(loaded).toMatchObject({
+      status: 'draft',
+      safeName: 'Backups',
+      allowPlaintextSecrets: false,
+      revision: 1,
+    });
     loaded.status = 'connected';
     await repository.save(loaded);
-    expect(await repository.findOneByOrFail({ workspaceId: 'ws-int-1' })).toMatchObject({ status: 'connected', revision: 2 });
+    expect(await repository.findOneByOrFail({ workspaceId: 'ws-int-1' })).toMatchObject({
+      status: 'connected',
+      revision: 2,
+    });
   });
 
   it('rejects states the schema does not allow', async () => {
     await expect(
-      database.dataSource.query(`INSERT INTO backup_configuration (workspace_id, status) VALUES ('ws-bad', 'bogus')`),
+      database.dataSource.query(
+        `INSERT INTO backup_configuration (workspace_id, status) VALUES ('ws-bad', 'bogus')`,
+      ),
     ).rejects.toThrow(/backup_configuration_status_check/);
   });
 

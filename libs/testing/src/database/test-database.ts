@@ -11,7 +11,8 @@ export interface TestDatabase {
 
 function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run integration tests through jest so the stack starts');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: run integration tests through jest so the stack starts');
   return url;
 }
 
@@ -24,7 +25,12 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const name = uniqueName('vbtest').replace(/-/g, '_');
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(adminUrl, name);
-  const dataSource = createDataSource({ url, poolSize: 10, applicationName: 'vault-backup-test', statementTimeoutMs: 30_000 });
+  const dataSource = createDataSource({
+    url,
+    poolSize: 10,
+    applicationName: 'vault-backup-test',
+    statementTimeoutMs: 30_000,
+  });
   await dataSource.initialize();
   if (options.migrate ?? true) await runMigrations(dataSource);
   return {
@@ -32,7 +38,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     dataSource,
     drop: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
-      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withAdminClient(adminUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      );
     },
   };
 }

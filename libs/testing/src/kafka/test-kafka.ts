@@ -2,16 +2,26 @@ import { Kafka, logLevel } from 'kafkajs';
 
 export function requireBrokers(variable: 'KAFKA_BROKERS' | 'KAFKA4_BROKERS' = 'KAFKA_BROKERS'): string[] {
   const value = process.env[variable];
-  if (!value) throw new Error(`${variable} is not set: run integration tests through jest so the stack starts`);
+  if (!value)
+    throw new Error(`${variable} is not set: run integration tests through jest so the stack starts`);
   return value.split(',').map((broker) => broker.trim());
 }
 
 /** A plain kafkajs client for test set-up (topics, seeding, reading back), quiet unless failing. */
 export function testKafka(brokers: string[] = requireBrokers()): Kafka {
-  return new Kafka({ clientId: 'vault-backup-test', brokers, logLevel: logLevel.ERROR, retry: { retries: 5 } });
+  return new Kafka({
+    clientId: 'vault-backup-test',
+    brokers,
+    logLevel: logLevel.ERROR,
+    retry: { retries: 5 },
+  });
 }
 
-export async function createTopics(kafka: Kafka, topics: readonly string[], numPartitions = 1): Promise<void> {
+export async function createTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  numPartitions = 1,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

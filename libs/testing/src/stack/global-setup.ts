@@ -42,7 +42,9 @@ function runStackScript(): StackEnv {
   try {
     execFileSync('bash', [script, ...args], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
   } catch {
-    throw new Error(`the local test stack did not start (see the line above and the logs in ${join(STATE_DIR, 'logs')})`);
+    throw new Error(
+      `the local test stack did not start (see the line above and the logs in ${join(STATE_DIR, 'logs')})`,
+    );
   }
   const stackEnvFile = join(STATE_DIR, 'stack.env');
   if (!existsSync(stackEnvFile)) throw new Error(`deploy/local/stack.sh did not write ${stackEnvFile}`);

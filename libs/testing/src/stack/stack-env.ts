@@ -19,7 +19,7 @@ export function parseEnvFile(text: string): Record<string, string> {
     const line = raw.trim().replace(/^export\s+/, '');
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
     if (!match) continue;
-    entries.push([match[1], (match[2]).replace(/^['"]|['"]$/g, '')]);
+    entries.push([match[1], match[2].replace(/^['"]|['"]$/g, '')]);
   }
   return Object.fromEntries(entries);
 }

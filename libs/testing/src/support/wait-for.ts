@@ -17,5 +17,7 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? 'condition'}${reason}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${options.description ?? 'condition'}${reason}`,
+  );
 }

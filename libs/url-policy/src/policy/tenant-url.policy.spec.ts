@@ -18,7 +18,9 @@ const fixedDns =
   (answers: Record<string, readonly ResolvedAddress[]>): HostResolver =>
   (hostname) => {
     const found = answers[hostname];
-    return found ? Promise.resolve(found) : Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
+    return found
+      ? Promise.resolve(found)
+      : Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
   };
 
 const v4 = (address: string): ResolvedAddress => ({ address, family: 4 });
@@ -88,7 +90,10 @@ describe('TenantUrlPolicy.parse (pure rules)', () => {
   });
 
   it('matches operator domains at label boundaries and honours extra ports', () => {
-    const custom = new TenantUrlPolicy({ allowedDomains: ['cyberark.cloud', 'Vault.Example.COM'], allowedPorts: [443, 8443] });
+    const custom = new TenantUrlPolicy({
+      allowedDomains: ['cyberark.cloud', 'Vault.Example.COM'],
+      allowedPorts: [443, 8443],
+    });
     expect(custom.allowedDomains).toEqual(['cyberark.cloud', 'vault.example.com']);
     expect(rejection(() => custom.parse('https://t1.vault.example.com:8443'))).toBe('accepted');
     expect(rejection(() => custom.parse('https://vault.example.com'))).toBe('accepted');
@@ -100,7 +105,11 @@ describe('TenantUrlPolicy.parse (pure rules)', () => {
   describe('with the insecure loopback switch (demo and tests)', () => {
     const loopback = new TenantUrlPolicy({ allowInsecureLoopback: true });
 
-    it.each(['http://127.0.0.1:18080/t/acme/identity', 'https://127.0.0.1:1/x', 'http://[::1]:9/t/a/pcloud/'])('accepts %s', (url) => {
+    it.each([
+      'http://127.0.0.1:18080/t/acme/identity',
+      'https://127.0.0.1:1/x',
+      'http://[::1]:9/t/a/pcloud/',
+    ])('accepts %s', (url) => {
       expect(rejection(() => loopback.parse(url))).toBe('accepted');
     });
 
@@ -118,7 +127,9 @@ describe('TenantUrlPolicy.parse (pure rules)', () => {
     });
 
     it('keeps the path in the canonical form', () => {
-      expect(loopback.normalize('http://127.0.0.1:18080/t/acme/identity/')).toBe('http://127.0.0.1:18080/t/acme/identity');
+      expect(loopback.normalize('http://127.0.0.1:18080/t/acme/identity/')).toBe(
+        'http://127.0.0.1:18080/t/acme/identity',
+      );
     });
   });
 
@@ -147,8 +158,14 @@ describe('TenantUrlPolicy resolve-then-connect', () => {
     'loop.id.cyberark.cloud': [v4('127.0.0.1')],
   });
 
-  function lookup(policy: TenantUrlPolicy, host: string, options: object): Promise<{ error: Error | null; address?: unknown; family?: number }> {
-    return new Promise((resolve) => policy.lookup(host, options, (error, address, family) => resolve({ error, address, family })));
+  function lookup(
+    policy: TenantUrlPolicy,
+    host: string,
+    options: object,
+  ): Promise<{ error: Error | null; address?: unknown; family?: number }> {
+    return new Promise((resolve) =>
+      policy.lookup(host, options, (error, address, family) => resolve({ error, address, family })),
+    );
   }
 
   it('answers with every checked address when all are public', async () => {
@@ -177,7 +194,9 @@ describe('TenantUrlPolicy resolve-then-connect', () => {
     const result = await lookup(policy, host, { all: true });
     expect(result.error).toBeInstanceOf(UrlNotAllowedError);
     expect((result.error as UrlNotAllowedError).reason).toBe('address-not-allowed');
-    await expect(policy.beforeRequest({ url: new URL(`https://${host}/PasswordVault/API/Safes`), method: 'GET' })).rejects.toMatchObject({
+    await expect(
+      policy.beforeRequest({ url: new URL(`https://${host}/PasswordVault/API/Safes`), method: 'GET' }),
+    ).rejects.toMatchObject({
       reason: 'address-not-allowed',
     });
   });
@@ -192,18 +211,27 @@ describe('TenantUrlPolicy resolve-then-connect', () => {
     const policy = new TenantUrlPolicy({ resolver: dns });
     const result = await lookup(policy, 'missing.id.cyberark.cloud', { all: true });
     expect(result.error).toMatchObject({ code: 'ENOTFOUND' });
-    await expect(policy.assertResolvesSafely(new URL('https://missing.id.cyberark.cloud'))).resolves.toBeUndefined();
+    await expect(
+      policy.assertResolvesSafely(new URL('https://missing.id.cyberark.cloud')),
+    ).resolves.toBeUndefined();
   });
 
   it('checks the origin of every request, whatever its path', async () => {
     const policy = new TenantUrlPolicy({ resolver: dns });
     await expect(
-      policy.beforeRequest({ url: new URL('https://good.id.cyberark.cloud/PasswordVault/API/Accounts?limit=5'), method: 'GET' }),
+      policy.beforeRequest({
+        url: new URL('https://good.id.cyberark.cloud/PasswordVault/API/Accounts?limit=5'),
+        method: 'GET',
+      }),
     ).resolves.toBeUndefined();
-    await expect(policy.beforeRequest({ url: new URL('http://good.id.cyberark.cloud/x'), method: 'GET' })).rejects.toMatchObject({
+    await expect(
+      policy.beforeRequest({ url: new URL('http://good.id.cyberark.cloud/x'), method: 'GET' }),
+    ).rejects.toMatchObject({
       reason: 'scheme-not-allowed',
     });
-    await expect(policy.beforeRequest({ url: new URL('https://evil.example/x'), method: 'GET' })).rejects.toMatchObject({
+    await expect(
+      policy.beforeRequest({ url: new URL('https://evil.example/x'), method: 'GET' }),
+    ).rejects.toMatchObject({
       reason: 'host-not-allowed',
     });
   });
@@ -211,7 +239,9 @@ describe('TenantUrlPolicy resolve-then-connect', () => {
   it('trusts a public verdict for a while, then asks DNS again (rebinding)', async () => {
     let now = 0;
     const answers: Record<string, ResolvedAddress[]> = { 'flip.id.cyberark.cloud': [v4('52.1.2.3')] };
-    const resolver = jest.fn<Promise<readonly ResolvedAddress[]>, [string]>((host) => Promise.resolve(answers[host] ?? []));
+    const resolver = jest.fn<Promise<readonly ResolvedAddress[]>, [string]>((host) =>
+      Promise.resolve(answers[host] ?? []),
+    );
     const policy = new TenantUrlPolicy({ resolver, verdictTtlMs: 1_000, now: () => now });
     const url = new URL('https://flip.id.cyberark.cloud');
     await policy.assertResolvesSafely(url);

@@ -67,9 +67,13 @@ export class TenantUrlPolicy {
   parse(raw: string): URL {
     const text = typeof raw === 'string' ? raw.trim() : '';
     if (text.length === 0) throw new UrlNotAllowedError('malformed', 'must be an absolute https URL');
-    if (text.length > MAX_URL_LENGTH) throw new UrlNotAllowedError('too-long', `must be at most ${MAX_URL_LENGTH} characters`);
+    if (text.length > MAX_URL_LENGTH)
+      throw new UrlNotAllowedError('too-long', `must be at most ${MAX_URL_LENGTH} characters`);
     if (FORBIDDEN_CHARACTERS.test(text)) {
-      throw new UrlNotAllowedError('malformed', 'must not contain whitespace, control characters or backslashes');
+      throw new UrlNotAllowedError(
+        'malformed',
+        'must not contain whitespace, control characters or backslashes',
+      );
     }
     const parts = splitRawUrl(text);
     let url: URL;
@@ -81,8 +85,10 @@ export class TenantUrlPolicy {
     if (parts === undefined) throw new UrlNotAllowedError('malformed', 'must start with https://');
     if (parts.authority.includes('@')) throw userinfoError();
     this.assertOrigin(url);
-    if (parts.query !== undefined) throw new UrlNotAllowedError('query-not-allowed', 'must not have a query string');
-    if (parts.fragment !== undefined) throw new UrlNotAllowedError('fragment-not-allowed', 'must not have a fragment');
+    if (parts.query !== undefined)
+      throw new UrlNotAllowedError('query-not-allowed', 'must not have a query string');
+    if (parts.fragment !== undefined)
+      throw new UrlNotAllowedError('fragment-not-allowed', 'must not have a fragment');
     this.#assertPath(parts.path, this.#isAllowedLoopback(url.hostname));
     return url;
   }
@@ -136,13 +142,22 @@ export class TenantUrlPolicy {
     const { all, family } = readLookupOptions(options);
     this.#resolveChecked(hostname).then(
       (answers) => {
-        const wanted = family === 4 || family === 6 ? answers.filter((answer) => answer.family === family) : answers;
+        const wanted =
+          family === 4 || family === 6 ? answers.filter((answer) => answer.family === family) : answers;
         const first = wanted[0];
         if (first === undefined) {
-          callback(Object.assign(new Error(`no IPv${family ?? ''} address for the tenant host`), { code: 'ENOTFOUND' }));
+          callback(
+            Object.assign(new Error(`no IPv${family ?? ''} address for the tenant host`), {
+              code: 'ENOTFOUND',
+            }),
+          );
           return;
         }
-        if (all) callback(null, wanted.map(({ address, family: f }) => ({ address, family: f })));
+        if (all)
+          callback(
+            null,
+            wanted.map(({ address, family: f }) => ({ address, family: f })),
+          );
         else callback(null, first.address, first.family);
       },
       (error: unknown) => callback(error instanceof Error ? error : new Error('lookup failed')),
@@ -160,9 +175,10 @@ export class TenantUrlPolicy {
 
   async #resolveChecked(hostname: string): Promise<readonly ResolvedAddress[]> {
     const host = stripBrackets(hostname);
-    const answers: readonly ResolvedAddress[] = isIpLiteral(hostname) || host.includes(':')
-      ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
-      : await this.#resolver(host);
+    const answers: readonly ResolvedAddress[] =
+      isIpLiteral(hostname) || host.includes(':')
+        ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
+        : await this.#resolver(host);
     this.#assertAddresses(host, answers);
     return answers;
   }
@@ -185,13 +201,20 @@ export class TenantUrlPolicy {
   }
 
   #isAllowedLoopback(hostname: string): boolean {
-    return this.allowsInsecureLoopback && isIpLiteral(hostname) && classifyAddress(stripBrackets(hostname)) === 'loopback';
+    return (
+      this.allowsInsecureLoopback &&
+      isIpLiteral(hostname) &&
+      classifyAddress(stripBrackets(hostname)) === 'loopback'
+    );
   }
 
   #assertHost(hostname: string): void {
     const labels = hostname.split('.');
     if (hostname.endsWith('.') || !labels.every((label) => HOST_LABEL.test(label))) {
-      throw new UrlNotAllowedError('host-not-allowed', 'must have a valid host name (letters, digits, hyphens; no trailing dot)');
+      throw new UrlNotAllowedError(
+        'host-not-allowed',
+        'must have a valid host name (letters, digits, hyphens; no trailing dot)',
+      );
     }
     if (!this.allowedDomains.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`))) {
       throw new UrlNotAllowedError(
@@ -218,8 +241,14 @@ export class TenantUrlPolicy {
       );
     }
     const segments = rawPath.replace(/\/$/, '').split('/').slice(1);
-    const valid = segments.every((segment) => LOOPBACK_PATH_SEGMENT.test(segment) && segment !== '.' && segment !== '..');
-    if (!valid) throw new UrlNotAllowedError('path-not-allowed', 'must have a plain path without dot or encoded segments');
+    const valid = segments.every(
+      (segment) => LOOPBACK_PATH_SEGMENT.test(segment) && segment !== '.' && segment !== '..',
+    );
+    if (!valid)
+      throw new UrlNotAllowedError(
+        'path-not-allowed',
+        'must have a plain path without dot or encoded segments',
+      );
   }
 }
 

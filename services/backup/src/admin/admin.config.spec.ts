@@ -11,12 +11,18 @@ describe('loadAdminConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadAdminConfig(minimal);
     expect(config.auth.clockToleranceSeconds).toBe(30);
-    expect(config.tenantUrls).toEqual({ allowedDomains: ['cyberark.cloud'], allowedPorts: [443], allowInsecureLoopback: false });
+    expect(config.tenantUrls).toEqual({
+      allowedDomains: ['cyberark.cloud'],
+      allowedPorts: [443],
+      allowInsecureLoopback: false,
+    });
     expect(config.replay.maxPerRequest).toBe(1_000);
   });
 
   it('names every missing variable', () => {
-    expect(() => loadAdminConfig({})).toThrow(/AUTH_JWKS_URL is required.*AUTH_ISSUER is required.*AUTH_AUDIENCE is required/);
+    expect(() => loadAdminConfig({})).toThrow(
+      /AUTH_JWKS_URL is required.*AUTH_ISSUER is required.*AUTH_AUDIENCE is required/,
+    );
   });
 
   it('reads extra domains, ports and the loopback switch', () => {
@@ -43,6 +49,9 @@ describe('loadAdminConfig', () => {
   });
 
   it('accepts a plain-http issuer on loopback (the local issuer)', () => {
-    expect(loadAdminConfig({ ...minimal, AUTH_JWKS_URL: 'http://127.0.0.1:18090/.well-known/jwks.json' }).auth.jwksUrl).toContain('127.0.0.1');
+    expect(
+      loadAdminConfig({ ...minimal, AUTH_JWKS_URL: 'http://127.0.0.1:18090/.well-known/jwks.json' }).auth
+        .jwksUrl,
+    ).toContain('127.0.0.1');
   });
 });

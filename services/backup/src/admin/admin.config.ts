@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { envBool, envDuration, envInt, envList, envUrl, parseEnv } from '@vault-backup/config';
 import { ConfigurationError } from '@vault-backup/errors';
-import { DEFAULT_ALLOWED_DOMAINS, TenantUrlPolicy, type TenantUrlPolicyOptions } from '@vault-backup/url-policy';
+import {
+  DEFAULT_ALLOWED_DOMAINS,
+  TenantUrlPolicy,
+  type TenantUrlPolicyOptions,
+} from '@vault-backup/url-policy';
 
 /**
  * Environment of the admin API, parsed on its own so the service config stays untouched. Names
@@ -29,7 +33,9 @@ export interface AdminConfig {
     readonly jwksTimeoutMs: number;
   };
   /** Also what the pipeline's CyberArk client factory must apply (see TenantUrlPolicyModule). */
-  readonly tenantUrls: Required<Pick<TenantUrlPolicyOptions, 'allowedDomains' | 'allowedPorts' | 'allowInsecureLoopback'>>;
+  readonly tenantUrls: Required<
+    Pick<TenantUrlPolicyOptions, 'allowedDomains' | 'allowedPorts' | 'allowInsecureLoopback'>
+  >;
   readonly replay: { readonly maxPerRequest: number };
 }
 
@@ -69,6 +75,8 @@ function assertSafeJwksUrl(url: string): void {
   const parsed = new URL(url);
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(parsed.hostname);
   if (parsed.protocol !== 'https:' && !loopback) {
-    throw new ConfigurationError(['AUTH_JWKS_URL must use https (http is accepted for a loopback issuer only)']);
+    throw new ConfigurationError([
+      'AUTH_JWKS_URL must use https (http is accepted for a loopback issuer only)',
+    ]);
   }
 }

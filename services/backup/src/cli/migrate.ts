@@ -24,6 +24,8 @@ async function migrate(): Promise<void> {
 }
 
 migrate().catch((error: unknown) => {
-  createLogger({ name: 'vault-backup-migrate', level: 'info' }).fatal(`migration failed: ${describeError(error)}`);
+  createLogger({ name: 'vault-backup-migrate', level: 'info' }).fatal(
+    `migration failed: ${describeError(error)}`,
+  );
   process.exit(1);
 });

@@ -16,7 +16,11 @@ describe('loadBackupConfig', () => {
     expect(config.kafka.topics).toEqual(['account-created', 'account-updated']);
     expect(config.kafka.dlqTopic).toBe('account-events.dlq');
     expect(config.shutdownTimeoutMs).toBe(25_000);
-    expect(config.pipeline).toMatchObject({ tenantMaxInFlight: 16, maxInFlight: 256, retryMaxDelayMs: 300_000 });
+    expect(config.pipeline).toMatchObject({
+      tenantMaxInFlight: 16,
+      maxInFlight: 256,
+      retryMaxDelayMs: 300_000,
+    });
   });
 
   it('never renders key material', () => {
@@ -33,7 +37,9 @@ describe('loadBackupConfig', () => {
   });
 
   it('names every missing variable at once', () => {
-    expect(() => loadBackupConfig({})).toThrow(/DATABASE_URL is required.*KAFKA_BROKERS is required.*DATA_ENCRYPTION_KEYS is required/);
+    expect(() => loadBackupConfig({})).toThrow(
+      /DATABASE_URL is required.*KAFKA_BROKERS is required.*DATA_ENCRYPTION_KEYS is required/,
+    );
   });
 
   it('treats an empty value as unset so the default applies', () => {
@@ -43,7 +49,12 @@ describe('loadBackupConfig', () => {
   it('rejects malformed values with the rule, never the value', () => {
     let error: unknown;
     try {
-      loadBackupConfig({ ...minimal, HTTP_PORT: 'eighty', SHUTDOWN_TIMEOUT: '10 minutes', DATABASE_URL: 'mysql://secret-pw@x/db' });
+      loadBackupConfig({
+        ...minimal,
+        HTTP_PORT: 'eighty',
+        SHUTDOWN_TIMEOUT: '10 minutes',
+        DATABASE_URL: 'mysql://secret-pw@x/db',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -56,7 +67,9 @@ describe('loadBackupConfig', () => {
   });
 
   it('requires SASL credentials when a mechanism is set and hides the password', () => {
-    expect(() => loadBackupConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
+    expect(() => loadBackupConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(
+      /KAFKA_SASL_USERNAME/,
+    );
     const config = loadBackupConfig({
       ...minimal,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
@@ -67,8 +80,8 @@ describe('loadBackupConfig', () => {
   });
 
   it('rejects a heartbeat interval that could not keep the session alive', () => {
-    expect(() => loadBackupConfig({ ...minimal, KAFKA_HEARTBEAT_INTERVAL: '20s', KAFKA_SESSION_TIMEOUT: '30s' })).toThrow(
-      /KAFKA_HEARTBEAT_INTERVAL/,
-    );
+    expect(() =>
+      loadBackupConfig({ ...minimal, KAFKA_HEARTBEAT_INTERVAL: '20s', KAFKA_SESSION_TIMEOUT: '30s' }),
+    ).toThrow(/KAFKA_HEARTBEAT_INTERVAL/);
   });
 });

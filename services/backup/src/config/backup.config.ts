@@ -23,7 +23,11 @@ export interface BackupConfig {
     readonly dlqTopic: string;
     readonly fromBeginning: boolean;
     readonly ssl: boolean;
-    readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };
+    readonly sasl?: {
+      mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+      username: string;
+      password: Secret;
+    };
     readonly sessionTimeoutMs: number;
     readonly heartbeatIntervalMs: number;
     readonly rebalanceTimeoutMs: number;
@@ -45,7 +49,11 @@ export interface BackupConfig {
   readonly cyberark: {
     readonly requestTimeoutMs: number;
     readonly retries: number;
-    readonly breaker: { readonly errorThresholdPercentage: number; readonly volumeThreshold: number; readonly resetTimeoutMs: number };
+    readonly breaker: {
+      readonly errorThresholdPercentage: number;
+      readonly volumeThreshold: number;
+      readonly resetTimeoutMs: number;
+    };
   };
   readonly crypto: {
     /** `kid:base64(32 bytes)` entries, comma-separated; the first encrypts, all decrypt. */
@@ -67,7 +75,9 @@ export function loadBackupConfig(env: Record<string, string | undefined> = proce
 
 function toConfig(env: BackupEnv): BackupConfig {
   if (env.KAFKA_HEARTBEAT_INTERVAL * 3 > env.KAFKA_SESSION_TIMEOUT) {
-    throw new ConfigurationError(['KAFKA_HEARTBEAT_INTERVAL must be at most a third of KAFKA_SESSION_TIMEOUT']);
+    throw new ConfigurationError([
+      'KAFKA_HEARTBEAT_INTERVAL must be at most a third of KAFKA_SESSION_TIMEOUT',
+    ]);
   }
   return {
     env: env.NODE_ENV,
@@ -127,9 +137,15 @@ function toConfig(env: BackupEnv): BackupConfig {
 function saslSettings(env: BackupEnv): Pick<BackupConfig['kafka'], 'sasl'> {
   if (!env.KAFKA_SASL_MECHANISM) return {};
   if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD) {
-    throw new ConfigurationError(['KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM']);
+    throw new ConfigurationError([
+      'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM',
+    ]);
   }
   return {
-    sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD },
+    sasl: {
+      mechanism: env.KAFKA_SASL_MECHANISM,
+      username: env.KAFKA_SASL_USERNAME,
+      password: env.KAFKA_SASL_PASSWORD,
+    },
   };
 }

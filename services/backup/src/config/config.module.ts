@@ -5,6 +5,10 @@ import { BACKUP_CONFIG, type BackupConfig } from './backup.config';
 @Module({})
 export class ConfigModule {
   static forRoot(config: BackupConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: BACKUP_CONFIG, useValue: config }], exports: [BACKUP_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: BACKUP_CONFIG, useValue: config }],
+      exports: [BACKUP_CONFIG],
+    };
   }
 }

@@ -23,7 +23,9 @@ export class DecryptionKeyUnavailableError extends AppError {
 }
 
 function fieldHasher(config: BackupConfig): FieldHasher {
-  const fingerprinter = new Fingerprinter(parseSymmetricKey(config.crypto.fingerprintKey.reveal(), 'FINGERPRINT_KEY'));
+  const fingerprinter = new Fingerprinter(
+    parseSymmetricKey(config.crypto.fingerprintKey.reveal(), 'FINGERPRINT_KEY'),
+  );
   return (value, context) => fingerprinter.fingerprint(value, context) as string;
 }
 
@@ -35,10 +37,16 @@ function secretsDecryptor(config: BackupConfig): (jwe: unknown) => Promise<Prote
   const file = config.crypto.localUnwrapKeysFile;
   if (!file) {
     return () =>
-      Promise.reject(new DecryptionKeyUnavailableError('encryptedSecrets cannot be decrypted: no key service is configured'));
+      Promise.reject(
+        new DecryptionKeyUnavailableError(
+          'encryptedSecrets cannot be decrypted: no key service is configured',
+        ),
+      );
   }
   const keys = readUnwrapKeys(file);
-  const decryptor = new JweSecretsDecryptor(new LocalRsaKeyUnwrapper(keys), { trustedKeyIds: [...keys.keys()] });
+  const decryptor = new JweSecretsDecryptor(new LocalRsaKeyUnwrapper(keys), {
+    trustedKeyIds: [...keys.keys()],
+  });
   return (jwe) => decryptor.decrypt(jwe);
 }
 
@@ -47,7 +55,9 @@ function readUnwrapKeys(file: string): Map<string, KeyObject> {
     const entries = Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
     return new Map(entries.map(([kid, pem]) => [kid, createPrivateKey(pem)]));
   } catch {
-    throw new ConfigurationError([`LOCAL_UNWRAP_KEYS_FILE must be a readable JSON object of key id to PEM private key`]);
+    throw new ConfigurationError([
+      `LOCAL_UNWRAP_KEYS_FILE must be a readable JSON object of key id to PEM private key`,
+    ]);
   }
 }
 
@@ -57,7 +67,8 @@ function readUnwrapKeys(file: string): Map<string, KeyObject> {
     {
       provide: DATA_CIPHER,
       inject: [BACKUP_CONFIG],
-      useFactory: (config: BackupConfig) => new LocalDataCipher(parseKeyRing(config.crypto.dataEncryptionKeys.reveal())),
+      useFactory: (config: BackupConfig) =>
+        new LocalDataCipher(parseKeyRing(config.crypto.dataEncryptionKeys.reveal())),
     },
     { provide: FIELD_HASHER, inject: [BACKUP_CONFIG], useFactory: fieldHasher },
     { provide: SECRETS_DECRYPTOR, inject: [BACKUP_CONFIG], useFactory: secretsDecryptor },

@@ -1,5 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { type BreakerState, type CyberArkClientObserver, type RequestOutcome, type TokenRequestOutcome } from '@vault-backup/cyberark';
+import {
+  type BreakerState,
+  type CyberArkClientObserver,
+  type RequestOutcome,
+  type TokenRequestOutcome,
+} from '@vault-backup/cyberark';
 import { METRIC_PREFIX } from '@vault-backup/observability';
 
 /**
@@ -41,7 +46,13 @@ export class CyberArkMetricsObserver implements CyberArkClientObserver {
     });
   }
 
-  onRequest(_tenantKey: string, method: string, route: string, outcome: RequestOutcome, durationMs: number): void {
+  onRequest(
+    _tenantKey: string,
+    method: string,
+    route: string,
+    outcome: RequestOutcome,
+    durationMs: number,
+  ): void {
     const statusClass = typeof outcome === 'number' ? `${Math.floor(outcome / 100)}xx` : outcome;
     this.requests.observe({ method, route, status_class: statusClass }, durationMs / 1000);
   }

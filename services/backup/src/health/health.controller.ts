@@ -9,7 +9,9 @@ export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: 503 when the process should be restarted (e.g. the consumer crashed for good).' })
+  @ApiOperation({
+    summary: 'Liveness: 503 when the process should be restarted (e.g. the consumer crashed for good).',
+  })
   async live(@Res({ passthrough: true }) response: Response): Promise<ProbeReport> {
     return this.respond('live', response);
   }

@@ -21,7 +21,11 @@ export class HealthModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ name: 'postgresql', kinds: ['ready'], check: () => checkDatabase(this.dataSource) });
+    this.registry.register({
+      name: 'postgresql',
+      kinds: ['ready'],
+      check: () => checkDatabase(this.dataSource),
+    });
     this.registry.register({ name: 'kafka', kinds: ['ready'], check: () => this.kafkaAdmin.ping() });
   }
 }

@@ -1,7 +1,12 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { createKafkaClient, KafkaAdmin, KafkajsRecordProducer, type RecordProducerPort } from '@vault-backup/kafka';
+import {
+  createKafkaClient,
+  KafkaAdmin,
+  KafkajsRecordProducer,
+  type RecordProducerPort,
+} from '@vault-backup/kafka';
 import { DependencyUnavailableError } from '@vault-backup/errors';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
 import { KAFKA_ADMIN, KAFKA_CLIENT, RECORD_PRODUCER } from './kafka.tokens';
@@ -21,7 +26,10 @@ async function connectAdmin(kafka: Kafka, config: BackupConfig): Promise<KafkaAd
     await admin.ping();
     if (config.kafka.ensureTopics) {
       await admin.ensureTopics(
-        [...config.kafka.topics, config.kafka.dlqTopic].map((topic) => ({ topic, numPartitions: config.kafka.topicPartitions })),
+        [...config.kafka.topics, config.kafka.dlqTopic].map((topic) => ({
+          topic,
+          numPartitions: config.kafka.topicPartitions,
+        })),
       );
     }
   } catch (error) {

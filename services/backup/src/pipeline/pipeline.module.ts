@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { type BatchConsumerPort, type ConsumerState } from '@vault-backup/kafka';
 import { HealthRegistry } from '../health/health.registry';
@@ -40,14 +46,16 @@ export class PipelineModule implements OnModuleInit, OnApplicationBootstrap, Bef
       name: 'consumer',
       kinds: ['live'],
       check: () => {
-        if (this.consumer.state === 'crashed') throw new Error('the Kafka consumer crashed and will not restart');
+        if (this.consumer.state === 'crashed')
+          throw new Error('the Kafka consumer crashed and will not restart');
       },
     });
     this.health.register({
       name: 'consumer',
       kinds: ['ready'],
       check: () => {
-        if (!SERVING.has(this.consumer.state)) throw new Error(`the Kafka consumer is ${this.consumer.state}`);
+        if (!SERVING.has(this.consumer.state))
+          throw new Error(`the Kafka consumer is ${this.consumer.state}`);
       },
     });
   }

@@ -57,7 +57,11 @@ function backpressureFor(consumer: BatchConsumerPort, metrics: PipelineMetrics):
 }
 
 export const pipelineProviders: Provider[] = [
-  { provide: PIPELINE_METRICS, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new PipelineMetrics(registry) },
+  {
+    provide: PIPELINE_METRICS,
+    inject: [METRICS_REGISTRY],
+    useFactory: (registry: Registry) => new PipelineMetrics(registry),
+  },
   {
     provide: BATCH_CONSUMER,
     inject: [KAFKA_CLIENT, BACKUP_CONFIG, PinoLogger],
@@ -78,16 +82,32 @@ export const pipelineProviders: Provider[] = [
         logger.logger.child({ component: 'consumer' }),
       ),
   },
-  { provide: BACKUP_STATE_STORE, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new PgBackupStateStore(dataSource) },
+  {
+    provide: BACKUP_STATE_STORE,
+    inject: [DATA_SOURCE],
+    useFactory: (dataSource: DataSource) => new PgBackupStateStore(dataSource),
+  },
   {
     provide: WORKSPACE_TARGETS,
     inject: [DATA_SOURCE, DATA_CIPHER, BACKUP_CONFIG],
     useFactory: (dataSource: DataSource, cipher: DataCipher, config: BackupConfig) =>
       new PgWorkspaceTargets(dataSource, cipher, config.pipeline.workspaceCacheTtlMs),
   },
-  { provide: CYBERARK_GATEWAY, inject: [CYBERARK_CLIENT_FACTORY], useFactory: (factory: CyberArkClientFactory) => new CyberArkGateway(factory) },
-  { provide: SECRETS_RESOLVER, inject: [SECRETS_DECRYPTOR], useFactory: (decrypt: SecretsDecryptor) => new EventSecretsResolver(decrypt) },
-  { provide: RECORD_SEALER, inject: [DATA_CIPHER], useFactory: (cipher: DataCipher) => new CipherRecordSealer(cipher) },
+  {
+    provide: CYBERARK_GATEWAY,
+    inject: [CYBERARK_CLIENT_FACTORY],
+    useFactory: (factory: CyberArkClientFactory) => new CyberArkGateway(factory),
+  },
+  {
+    provide: SECRETS_RESOLVER,
+    inject: [SECRETS_DECRYPTOR],
+    useFactory: (decrypt: SecretsDecryptor) => new EventSecretsResolver(decrypt),
+  },
+  {
+    provide: RECORD_SEALER,
+    inject: [DATA_CIPHER],
+    useFactory: (cipher: DataCipher) => new CipherRecordSealer(cipher),
+  },
   {
     provide: DEAD_LETTER_PUBLISHER,
     inject: [RECORD_PRODUCER, DATA_CIPHER, BACKUP_CONFIG],
@@ -110,7 +130,11 @@ export const pipelineProviders: Provider[] = [
         secrets,
         new AccountWriter(hash),
         new TenantConcurrencyLimiter(config.pipeline.tenantMaxInFlight, config.pipeline.maxInFlight),
-        new WriteFence(() => consumer.lastHeartbeatAt(), config.kafka.sessionTimeoutMs, writeDeadlineMs(config)),
+        new WriteFence(
+          () => consumer.lastHeartbeatAt(),
+          config.kafka.sessionTimeoutMs,
+          writeDeadlineMs(config),
+        ),
       ),
   },
   {
@@ -131,7 +155,17 @@ export const pipelineProviders: Provider[] = [
   },
   {
     provide: BatchProcessor,
-    inject: [BatchPlanner, AccountJobRunner, OutcomeRecorder, BACKUP_STATE_STORE, PartitionLocks, PIPELINE_METRICS, BATCH_CONSUMER, BACKUP_CONFIG, PinoLogger],
+    inject: [
+      BatchPlanner,
+      AccountJobRunner,
+      OutcomeRecorder,
+      BACKUP_STATE_STORE,
+      PartitionLocks,
+      PIPELINE_METRICS,
+      BATCH_CONSUMER,
+      BACKUP_CONFIG,
+      PinoLogger,
+    ],
     useFactory: (
       planner: BatchPlanner,
       runner: AccountJobRunner,
@@ -151,7 +185,10 @@ export const pipelineProviders: Provider[] = [
         locks,
         metrics,
         backpressureFor(consumer, metrics),
-        { heartbeatIntervalMs: config.kafka.heartbeatIntervalMs, persistBackoff: { baseMs: 200, maxMs: 10_000 } },
+        {
+          heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+          persistBackoff: { baseMs: 200, maxMs: 10_000 },
+        },
         logger.logger.child({ component: 'batch-processor' }),
       ),
   },
@@ -201,5 +238,9 @@ export const pipelineProviders: Provider[] = [
         logger.logger.child({ component: 'retry-worker' }),
       ),
   },
-  { provide: KafkaBatchTransport, inject: [BATCH_CONSUMER], useFactory: (consumer: BatchConsumerPort) => new KafkaBatchTransport(consumer) },
+  {
+    provide: KafkaBatchTransport,
+    inject: [BATCH_CONSUMER],
+    useFactory: (consumer: BatchConsumerPort) => new KafkaBatchTransport(consumer),
+  },
 ];

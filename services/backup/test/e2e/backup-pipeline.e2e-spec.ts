@@ -1,7 +1,12 @@
 import { uniqueName, waitFor } from '@vault-backup/testing';
 import { BackupE2eHarness, PLATFORM, SAFE } from './support/backup-e2e.harness';
 
-function account(workspaceId: string, accountId: string, version: number, overrides: Record<string, unknown> = {}) {
+function account(
+  workspaceId: string,
+  accountId: string,
+  version: number,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     workspaceId,
     accountId,
@@ -11,7 +16,11 @@ function account(workspaceId: string, accountId: string, version: number, overri
     url: 'https://github.com/login',
     username: 'octo',
     email: 'octo@example.com',
-    secrets: { password: `pw-v${version}`, totpSecret: 'JBSWY3DPEHPK3PXP', backupCodes: ['111-111', '222-222'] },
+    secrets: {
+      password: `pw-v${version}`,
+      totpSecret: 'JBSWY3DPEHPK3PXP',
+      backupCodes: ['111-111', '222-222'],
+    },
     ...overrides,
   };
 }
@@ -33,7 +42,11 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
     const tenant = uniqueName('tenant');
     await harness.enableWorkspace(workspace, tenant);
     await harness.emit(account(workspace, 'acc-1', 1));
-    const created = await harness.waitForAccount(tenant, (a) => a.name === `vb.${workspace}.acc-1`, 'the created backup');
+    const created = await harness.waitForAccount(
+      tenant,
+      (a) => a.name === `vb.${workspace}.acc-1`,
+      'the created backup',
+    );
     expect(created).toMatchObject({
       safeName: SAFE,
       platformId: PLATFORM,
@@ -54,7 +67,11 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
 
     const before = (await harness.simulator.control.readRequests({ tenant })).cursor;
     await harness.emit(account(workspace, 'acc-1', 2, { label: 'renamed', email: undefined }));
-    const updated = await harness.waitForAccount(tenant, (a) => a.platformAccountProperties.label === 'renamed', 'the update');
+    const updated = await harness.waitForAccount(
+      tenant,
+      (a) => a.platformAccountProperties.label === 'renamed',
+      'the update',
+    );
     expect(updated.platformAccountProperties).not.toHaveProperty('email');
     expect(updated.secret.reveal()).toBe('pw-v2');
     const writes = (await harness.simulator.control.readRequests({ tenant, since: before })).entries.filter(
@@ -69,17 +86,28 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
     const workspace = uniqueName('ws');
     const tenant = uniqueName('tenant');
     await harness.enableWorkspace(workspace, tenant);
-    await harness.emit([account(workspace, 'acc-ooo', 3), account(workspace, 'acc-ooo', 1), account(workspace, 'acc-ooo', 2)]);
+    await harness.emit([
+      account(workspace, 'acc-ooo', 3),
+      account(workspace, 'acc-ooo', 1),
+      account(workspace, 'acc-ooo', 2),
+    ]);
     await harness.emit(account(workspace, 'acc-ooo', 3), { id: 'same-event' });
     await harness.emit(account(workspace, 'acc-ooo', 3), { id: 'same-event' });
-    await harness.waitForAccount(tenant, (a) => a.platformAccountProperties.label === 'label v3', 'version 3');
-    await waitFor(async () => {
-      const [row] = await harness.database.dataSource.query(
-        `SELECT applied_version FROM account_backup_state WHERE workspace_id = $1 AND account_id = 'acc-ooo'`,
-        [workspace],
-      );
-      return row?.applied_version === '3';
-    }, { description: 'state at version 3' });
+    await harness.waitForAccount(
+      tenant,
+      (a) => a.platformAccountProperties.label === 'label v3',
+      'version 3',
+    );
+    await waitFor(
+      async () => {
+        const [row] = await harness.database.dataSource.query(
+          `SELECT applied_version FROM account_backup_state WHERE workspace_id = $1 AND account_id = 'acc-ooo'`,
+          [workspace],
+        );
+        return row?.applied_version === '3';
+      },
+      { description: 'state at version 3' },
+    );
     // Give the older versions every chance to (wrongly) land.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const accounts = await harness.accounts(tenant);
@@ -91,10 +119,16 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
   it('skips events of a workspace without an active configuration, and counts them', async () => {
     const workspace = uniqueName('ws-unconfigured');
     await harness.emit(account(workspace, 'acc-1', 1));
-    await waitFor(async () => {
-      const [row] = await harness.database.dataSource.query(`SELECT skipped_count FROM skipped_event_stats WHERE workspace_id = $1`, [workspace]);
-      return row?.skipped_count === '1';
-    }, { description: 'skip recorded' });
+    await waitFor(
+      async () => {
+        const [row] = await harness.database.dataSource.query(
+          `SELECT skipped_count FROM skipped_event_stats WHERE workspace_id = $1`,
+          [workspace],
+        );
+        return row?.skipped_count === '1';
+      },
+      { description: 'skip recorded' },
+    );
   });
 
   it('accepts structured-mode CloudEvents as well as binary mode', async () => {
@@ -102,7 +136,11 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
     const tenant = uniqueName('tenant');
     await harness.enableWorkspace(workspace, tenant);
     await harness.emit(account(workspace, 'acc-structured', 1), { mode: 'structured' });
-    await harness.waitForAccount(tenant, (a) => a.name === `vb.${workspace}.acc-structured`, 'structured event applied');
+    await harness.waitForAccount(
+      tenant,
+      (a) => a.name === `vb.${workspace}.acc-structured`,
+      'structured event applied',
+    );
   });
 
   it('writes no secret for a metadata-only workspace', async () => {
@@ -110,7 +148,11 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
     const tenant = uniqueName('tenant');
     await harness.enableWorkspace(workspace, tenant, { metadataOnly: true });
     await harness.emit(account(workspace, 'acc-meta', 1));
-    const backup = await harness.waitForAccount(tenant, (a) => a.name === `vb.${workspace}.acc-meta`, 'metadata backup');
+    const backup = await harness.waitForAccount(
+      tenant,
+      (a) => a.name === `vb.${workspace}.acc-meta`,
+      'metadata backup',
+    );
     expect(backup.secret.reveal()).toBe('');
     expect(backup.platformAccountProperties).not.toHaveProperty('totpSecret');
     expect(backup.platformAccountProperties).not.toHaveProperty('backupCodes');
@@ -120,7 +162,10 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
   it('serves health and the pipeline metrics', async () => {
     const ready = await fetch(`${harness.baseUrl()}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgresql: { status: 'ok' }, kafka: { status: 'ok' }, consumer: { status: 'ok' } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { postgresql: { status: 'ok' }, kafka: { status: 'ok' }, consumer: { status: 'ok' } },
+    });
     const live = await fetch(`${harness.baseUrl()}/health/live`);
     expect(live.status).toBe(200);
     const metrics = await (await fetch(`${harness.baseUrl()}/metrics`)).text();

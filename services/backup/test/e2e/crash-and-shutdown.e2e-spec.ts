@@ -6,7 +6,11 @@ function account(workspaceId: string, accountId: string, version: number, label 
   return { workspaceId, accountId, version, provider: 'okta', label, secrets: { password: `pw-${version}` } };
 }
 
-async function appliedVersion(harness: BackupE2eHarness, workspaceId: string, accountId: string): Promise<number | undefined> {
+async function appliedVersion(
+  harness: BackupE2eHarness,
+  workspaceId: string,
+  accountId: string,
+): Promise<number | undefined> {
   const [row] = await harness.database.dataSource.query(
     `SELECT applied_version FROM account_backup_state WHERE workspace_id = $1 AND account_id = $2`,
     [workspaceId, accountId],
@@ -30,11 +34,21 @@ describe('crashes and shutdown of the real service process', () => {
     const tenant = uniqueName('tenant');
     await harness.enableWorkspace(workspace, tenant);
     // The simulator stores the new account, then holds the answer: the process dies in that window.
-    await harness.simulator.control.addFault(tenant, { type: 'delay-after-write', delayMs: 15_000, families: ['accounts'], methods: ['POST'], count: 1 });
+    await harness.simulator.control.addFault(tenant, {
+      type: 'delay-after-write',
+      delayMs: 15_000,
+      families: ['accounts'],
+      methods: ['POST'],
+      count: 1,
+    });
 
     const first = startServiceProcess({ ...harness.env, LOG_LEVEL: 'warn' });
     await harness.emit(account(workspace, 'acc-crash', 1));
-    await harness.waitForAccount(tenant, (a) => a.name === `vb.${workspace}.acc-crash`, 'the write to land in CyberArk');
+    await harness.waitForAccount(
+      tenant,
+      (a) => a.name === `vb.${workspace}.acc-crash`,
+      'the write to land in CyberArk',
+    );
     expect(await appliedVersion(harness, workspace, 'acc-crash')).toBeUndefined();
     await first.kill('SIGKILL');
 
@@ -46,7 +60,10 @@ describe('crashes and shutdown of the real service process', () => {
       });
       const accounts = await harness.accounts(tenant);
       expect(accounts).toHaveLength(1);
-      expect(accounts[0]).toMatchObject({ platformAccountProperties: { label: 'v1' }, secretManagement: { automaticManagementEnabled: false } });
+      expect(accounts[0]).toMatchObject({
+        platformAccountProperties: { label: 'v1' },
+        secretManagement: { automaticManagementEnabled: false },
+      });
       expect(accounts[0]!.secret.reveal()).toBe('pw-1');
     } finally {
       expect(await second.kill('SIGTERM')).toBe(0);
@@ -59,7 +76,10 @@ describe('crashes and shutdown of the real service process', () => {
     await harness.enableWorkspace(workspace, tenant);
     const service = startServiceProcess({ ...harness.env, LOG_LEVEL: 'info' });
     await harness.emit(account(workspace, 'acc-term', 1));
-    await waitFor(async () => (await appliedVersion(harness, workspace, 'acc-term')) === 1, { timeoutMs: 60_000, description: 'applied' });
+    await waitFor(async () => (await appliedVersion(harness, workspace, 'acc-term')) === 1, {
+      timeoutMs: 60_000,
+      description: 'applied',
+    });
 
     expect(await service.kill('SIGTERM')).toBe(0);
     expect(service.output()).toContain('shut down cleanly');
@@ -69,7 +89,10 @@ describe('crashes and shutdown of the real service process', () => {
     try {
       const group = await admin.describeGroups([harness.env.KAFKA_GROUP_ID!]);
       expect(group.groups[0]?.members).toEqual([]);
-      const offsets = await admin.fetchOffsets({ groupId: harness.env.KAFKA_GROUP_ID!, topics: [harness.topics.created] });
+      const offsets = await admin.fetchOffsets({
+        groupId: harness.env.KAFKA_GROUP_ID!,
+        topics: [harness.topics.created],
+      });
       const ends = await admin.fetchTopicOffsets(harness.topics.created);
       const committed = offsets[0]!.partitions.map((p) => p.offset).sort();
       expect(committed).toEqual(ends.map((p) => p.high).sort());
@@ -81,14 +104,20 @@ describe('crashes and shutdown of the real service process', () => {
   it('refuses to start with a bad configuration, with one clear line and exit code 78', async () => {
     const service = startServiceProcess({ ...harness.env, KAFKA_BROKERS: '', HTTP_PORT: 'eighty' });
     expect(await service.exited).toBe(78);
-    const fatal = service.output().split('\n').filter((line) => line.includes('"level":"fatal"'));
+    const fatal = service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":"fatal"'));
     expect(fatal).toHaveLength(1);
     expect(fatal[0]).toMatch(/KAFKA_BROKERS is required/);
     expect(fatal[0]).toMatch(/HTTP_PORT must be an integer/);
   });
 
   it('says in one line which dependency is unreachable', async () => {
-    const service = startServiceProcess({ ...harness.env, DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' });
+    const service = startServiceProcess({
+      ...harness.env,
+      DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none',
+    });
     expect(await service.exited).toBe(1);
     const output = service.output();
     expect(output).toMatch(/cannot start: postgresql: cannot connect with DATABASE_URL/);

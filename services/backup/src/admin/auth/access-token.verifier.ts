@@ -51,8 +51,13 @@ export class AccessTokenVerifier {
 }
 
 function toPrincipal(payload: JWTPayload): Principal {
-  const { sub, role, workspace_id: workspaceId } = payload as JWTPayload & { role?: unknown; workspace_id?: unknown };
-  if (typeof sub !== 'string' || !SUBJECT.test(sub)) throw new InvalidAccessTokenError('the access token has no valid sub claim');
+  const {
+    sub,
+    role,
+    workspace_id: workspaceId,
+  } = payload as JWTPayload & { role?: unknown; workspace_id?: unknown };
+  if (typeof sub !== 'string' || !SUBJECT.test(sub))
+    throw new InvalidAccessTokenError('the access token has no valid sub claim');
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw new InvalidAccessTokenError('the access token has no valid role claim');
   }
@@ -64,7 +69,11 @@ function toPrincipal(payload: JWTPayload): Principal {
 }
 
 function translateJoseError(error: unknown): Error {
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+  if (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    !(error instanceof errors.JOSEError)
+  ) {
     // fetch failures surface as plain errors (TypeError); none of them says anything about the token
     return new AuthUnavailableError('the token issuer keys could not be fetched', { cause: error });
   }

@@ -9,7 +9,8 @@ import { type AccessRequirement, decideAccess } from './workspace-access.policy'
 const ACCESS_REQUIREMENT = Symbol('vault-backup:access-requirement');
 
 /** Declares what a route needs; a route without it is refused (deny by default). */
-export const RequiresAccess = (requirement: AccessRequirement) => SetMetadata(ACCESS_REQUIREMENT, requirement);
+export const RequiresAccess = (requirement: AccessRequirement) =>
+  SetMetadata(ACCESS_REQUIREMENT, requirement);
 
 /** Authorization, after JwtAuthGuard: applies `decideAccess` to the route's workspace. */
 @Injectable()
@@ -25,7 +26,8 @@ export class AccessGuard implements CanActivate {
     const principal = principalOf(request);
     if (principal === undefined) throw new InvalidAccessTokenError('the request was not authenticated');
     if (requirement === undefined) throw new ForbiddenError('this route declares no access rule');
-    const workspaceId = typeof request.params['workspaceId'] === 'string' ? request.params['workspaceId'] : undefined;
+    const workspaceId =
+      typeof request.params['workspaceId'] === 'string' ? request.params['workspaceId'] : undefined;
     switch (decideAccess(principal, requirement, workspaceId)) {
       case 'allow':
         return true;

@@ -19,8 +19,10 @@ export class JwtAuthGuard implements CanActivate {
 }
 
 function bearerToken(header: string | undefined): string {
-  if (header === undefined || header.trim() === '') throw new MissingAccessTokenError('a bearer token is required');
+  if (header === undefined || header.trim() === '')
+    throw new MissingAccessTokenError('a bearer token is required');
   const token = BEARER.exec(header)?.[1];
-  if (token === undefined) throw new InvalidAccessTokenError('the Authorization header does not carry a bearer token');
+  if (token === undefined)
+    throw new InvalidAccessTokenError('the Authorization header does not carry a bearer token');
   return token;
 }

@@ -1,7 +1,11 @@
 import { type Principal, type Role } from './principal';
 import { type AccessDecision, type AccessRequirement, decideAccess } from './workspace-access.policy';
 
-const inWorkspace = (role: Role, workspaceId = 'ws-1'): Principal => ({ sub: `user-${role}`, role, workspaceId });
+const inWorkspace = (role: Role, workspaceId = 'ws-1'): Principal => ({
+  sub: `user-${role}`,
+  role,
+  workspaceId,
+});
 const operator: Principal = { sub: 'sre-1', role: 'operator' };
 
 describe('decideAccess', () => {

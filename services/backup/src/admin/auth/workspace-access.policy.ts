@@ -14,7 +14,11 @@ const WORKSPACE_MANAGERS: ReadonlySet<Role> = new Set(['owner', 'super_admin', '
  * - a Member of the workspace is forbidden (403): it may know the workspace, not its backup;
  * - an operator (SRE, not workspace-bound) may read status of every workspace and nothing else.
  */
-export function decideAccess(principal: Principal, requirement: AccessRequirement, workspaceId?: string): AccessDecision {
+export function decideAccess(
+  principal: Principal,
+  requirement: AccessRequirement,
+  workspaceId?: string,
+): AccessDecision {
   if (requirement === 'operator') return principal.role === 'operator' ? 'allow' : 'forbidden';
   if (principal.role === 'operator') return requirement === 'read-status' ? 'allow' : 'forbidden';
   if (workspaceId === undefined || principal.workspaceId !== workspaceId) return 'not-found';

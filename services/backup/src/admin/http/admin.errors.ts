@@ -14,7 +14,9 @@ export class RequestValidationError extends AppError {
   readonly retriable = false;
 
   constructor(readonly problems: readonly FieldProblem[]) {
-    super(`the request is invalid: ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`);
+    super(
+      `the request is invalid: ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`,
+    );
   }
 }
 

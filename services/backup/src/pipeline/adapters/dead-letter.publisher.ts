@@ -39,11 +39,23 @@ export class DeadLetterPublisher implements DeadLetterPort {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async publish(record: ConsumedRecord, failure: BackupFailure, context: DeadLetterContext): Promise<DeliveredRecord> {
-    const encoding: DeadLetterValueEncoding = context.mayContainPlaintextSecrets && record.value ? 'jwe' : 'original';
-    const value = encoding === 'jwe' && record.value ? await this.cipher.encrypt(record.value, DEAD_LETTER_CIPHER_CONTEXT) : record.value;
+  async publish(
+    record: ConsumedRecord,
+    failure: BackupFailure,
+    context: DeadLetterContext,
+  ): Promise<DeliveredRecord> {
+    const encoding: DeadLetterValueEncoding =
+      context.mayContainPlaintextSecrets && record.value ? 'jwe' : 'original';
+    const value =
+      encoding === 'jwe' && record.value
+        ? await this.cipher.encrypt(record.value, DEAD_LETTER_CIPHER_CONTEXT)
+        : record.value;
     const [delivered] = await this.producer.send(this.topic, [
-      { key: record.key, value, headers: { ...originalHeaders(record), ...this.errorHeaders(record, failure, context, encoding) } },
+      {
+        key: record.key,
+        value,
+        headers: { ...originalHeaders(record), ...this.errorHeaders(record, failure, context, encoding) },
+      },
     ]);
     return delivered;
   }

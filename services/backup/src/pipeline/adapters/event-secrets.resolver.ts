@@ -16,7 +16,9 @@ export class PlaintextSecretsRejectedError extends AppError {
 }
 
 /** Decrypts a flattened JWE of account secrets (RSA-OAEP-256 + A256GCM, key in the customer's vault). */
-export type SecretsDecryptor = (jwe: NonNullable<AccountEvent['data']['encryptedSecrets']>) => Promise<ProtectedAccountSecrets>;
+export type SecretsDecryptor = (
+  jwe: NonNullable<AccountEvent['data']['encryptedSecrets']>,
+) => Promise<ProtectedAccountSecrets>;
 
 export class EventSecretsResolver implements SecretsResolverPort {
   constructor(private readonly decrypt: SecretsDecryptor) {}

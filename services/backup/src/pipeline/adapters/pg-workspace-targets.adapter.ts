@@ -66,10 +66,15 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
         [workspaceIds],
       );
     } catch (error) {
-      throw new DependencyUnavailableError('postgresql', 'loading backup configurations failed', { cause: error });
+      throw new DependencyUnavailableError('postgresql', 'loading backup configurations failed', {
+        cause: error,
+      });
     }
-    const found = new Map(await Promise.all(rows.map(async (row) => [row.workspace_id, await this.toActive(row)] as const)));
-    for (const id of workspaceIds) this.cache.set(id, { value: found.get(id) ?? null, expiresAt: now + this.ttlMs });
+    const found = new Map(
+      await Promise.all(rows.map(async (row) => [row.workspace_id, await this.toActive(row)] as const)),
+    );
+    for (const id of workspaceIds)
+      this.cache.set(id, { value: found.get(id) ?? null, expiresAt: now + this.ttlMs });
   }
 
   private async toActive(row: EnabledRow): Promise<ActiveWorkspace> {

@@ -9,7 +9,12 @@ describe('record codec', () => {
       timestamp: '1700000000000',
       key: Buffer.from('ws-1:acc-1'),
       value: Buffer.from([0, 255, 1, 2, 0x7b]),
-      headers: { ce_id: Buffer.from('e-1'), multi: [Buffer.from('a'), Buffer.from('b')], textual: 'plain', absent: undefined },
+      headers: {
+        ce_id: Buffer.from('e-1'),
+        multi: [Buffer.from('a'), Buffer.from('b')],
+        textual: 'plain',
+        absent: undefined,
+      },
     };
     const copy = deserializeRecord(serializeRecord(record));
     expect(copy.offset).toBe('9007199254740993');
@@ -22,7 +27,17 @@ describe('record codec', () => {
   });
 
   it('keeps null keys and values as null', () => {
-    const copy = deserializeRecord(serializeRecord({ topic: 't', partition: 0, offset: '1', timestamp: '0', key: null, value: null, headers: {} }));
+    const copy = deserializeRecord(
+      serializeRecord({
+        topic: 't',
+        partition: 0,
+        offset: '1',
+        timestamp: '0',
+        key: null,
+        value: null,
+        headers: {},
+      }),
+    );
     expect(copy.key).toBeNull();
     expect(copy.value).toBeNull();
   });

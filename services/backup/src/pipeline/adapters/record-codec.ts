@@ -43,7 +43,9 @@ export function deserializeRecord(text: string): ConsumedRecord {
     headers: Object.fromEntries(
       Object.entries(parsed.headers).map(([name, value]) => [
         name,
-        Array.isArray(value) ? value.map((item) => Buffer.from(item, 'base64')) : Buffer.from(value, 'base64'),
+        Array.isArray(value)
+          ? value.map((item) => Buffer.from(item, 'base64'))
+          : Buffer.from(value, 'base64'),
       ]),
     ),
   };

@@ -39,7 +39,8 @@ export class AccountJobRunner {
 
   async run(job: AccountJob): Promise<BackupOutcome> {
     const { event, workspace, state } = job;
-    if (state && state.appliedVersion >= event.data.version) return { kind: 'superseded', reason: 'already-applied' };
+    if (state && state.appliedVersion >= event.data.version)
+      return { kind: 'superseded', reason: 'already-applied' };
     if (this.gateway.isCircuitOpen(workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
     try {
       return await this.limiter.run(workspace.tenantKey, () => this.write(job));
@@ -54,7 +55,9 @@ export class AccountJobRunner {
     const secrets = await this.secrets.resolve(event, workspace);
     const desired = toDesiredAccount(event.data, secrets, workspace.target);
     this.fence.assertMayWrite();
-    const known = state?.cyberArkAccountId ? { cyberArkAccountId: state.cyberArkAccountId, fingerprint: state.fingerprint } : undefined;
+    const known = state?.cyberArkAccountId
+      ? { cyberArkAccountId: state.cyberArkAccountId, fingerprint: state.fingerprint }
+      : undefined;
     const result = await this.writer.apply(this.gateway.accountsFor(workspace), desired, known);
     return {
       kind: 'applied',

@@ -27,23 +27,38 @@ export class BatchPlanner {
     const decoded = records.map((record) => ({ record, result: decodeAccountEvent(record) }));
     const newest = newestIndexPerAccount(decoded);
     const events = decoded.flatMap((entry) => (entry.result.ok ? [entry.result.event] : []));
-    const workspaces = await this.targets.activeTargets([...new Set(events.map((event) => event.data.workspaceId))]);
+    const workspaces = await this.targets.activeTargets([
+      ...new Set(events.map((event) => event.data.workspaceId)),
+    ]);
     const candidates = [...newest.values()]
       .map((index) => (decoded[index]?.result as { event: AccountEvent }).event)
       .filter((event) => workspaces.has(event.data.workspaceId));
-    const refs = candidates.map((event) => ({ workspaceId: event.data.workspaceId, accountId: event.data.accountId }));
-    const [states, pending] = await Promise.all([this.store.loadStates(refs), this.store.loadPendingVersions(refs)]);
+    const refs = candidates.map((event) => ({
+      workspaceId: event.data.workspaceId,
+      accountId: event.data.accountId,
+    }));
+    const [states, pending] = await Promise.all([
+      this.store.loadStates(refs),
+      this.store.loadPendingVersions(refs),
+    ]);
 
     return decoded.map(({ record, result }, index): PlannedRecord => {
       if (!result.ok) {
-        const failure = { errorClass: 'invalid-event', code: result.error.code, message: result.error.message, retriable: false };
+        const failure = {
+          errorClass: 'invalid-event',
+          code: result.error.code,
+          message: result.error.message,
+          retriable: false,
+        };
         return { record, outcome: { kind: 'failed', failure } };
       }
       const { event } = result;
       const key = accountKey(event.data.workspaceId, event.data.accountId);
-      if (newest.get(key) !== index) return { record, event, outcome: { kind: 'superseded', reason: 'newer-in-batch' } };
+      if (newest.get(key) !== index)
+        return { record, event, outcome: { kind: 'superseded', reason: 'newer-in-batch' } };
       const workspace = workspaces.get(event.data.workspaceId);
-      if (!workspace) return { record, event, outcome: { kind: 'skipped', reason: 'no-active-configuration' } };
+      if (!workspace)
+        return { record, event, outcome: { kind: 'skipped', reason: 'no-active-configuration' } };
       const parkedVersion = pending.get(key);
       if (parkedVersion !== undefined && parkedVersion >= event.data.version) {
         return { record, event, outcome: { kind: 'superseded', reason: 'already-applied' } };

@@ -5,7 +5,14 @@ import { Registry } from 'prom-client';
 import { PipelineMetrics } from '../metrics/pipeline.metrics';
 import { AccountWriter } from '../writer/account.writer';
 import { activeWorkspace, accountRecord, rawRecord, testHasher } from '../test/pipeline.fixtures';
-import { FakeBatchControl, FakeDeadLetter, FakeGateway, FakeSealer, FakeTargets, InMemoryStateStore } from '../test/pipeline.fakes';
+import {
+  FakeBatchControl,
+  FakeDeadLetter,
+  FakeGateway,
+  FakeSealer,
+  FakeTargets,
+  InMemoryStateStore,
+} from '../test/pipeline.fakes';
 import { EventSecretsResolver } from '../adapters/event-secrets.resolver';
 import { AccountJobRunner } from './account-job.runner';
 import { BatchPlanner } from './batch-planner';
@@ -21,7 +28,10 @@ function pipeline() {
     new Map([
       ['ws-1', activeWorkspace()],
       ['ws-2', activeWorkspace({ workspaceId: 'ws-2', tenantKey: 'tenant-b' })],
-      ['ws-strict', activeWorkspace({ workspaceId: 'ws-strict', tenantKey: 'tenant-c', allowPlaintextSecrets: false })],
+      [
+        'ws-strict',
+        activeWorkspace({ workspaceId: 'ws-strict', tenantKey: 'tenant-c', allowPlaintextSecrets: false }),
+      ],
     ]),
   );
   const gateway = new FakeGateway();
@@ -34,7 +44,12 @@ function pipeline() {
     new TenantConcurrencyLimiter(4, 16),
     new WriteFence(() => Date.now(), 30_000, 10_000),
   );
-  const recorder = new OutcomeRecorder(deadLetter, new FakeSealer(), { baseMs: 1_000, maxMs: 60_000 }, 'account-events.dlq');
+  const recorder = new OutcomeRecorder(
+    deadLetter,
+    new FakeSealer(),
+    { baseMs: 1_000, maxMs: 60_000 },
+    'account-events.dlq',
+  );
   const paused: boolean[] = [];
   const processor = new BatchProcessor(
     new BatchPlanner(targets, store),
@@ -51,12 +66,19 @@ function pipeline() {
 }
 
 function batchOf(...records: RecordBatch['records']): RecordBatch {
-  return { topic: 'account-updated', partition: 0, highWatermark: String(Number(records.at(-1)!.offset) + 1), records };
+  return {
+    topic: 'account-updated',
+    partition: 0,
+    highWatermark: String(Number(records.at(-1)!.offset) + 1),
+    records,
+  };
 }
 
 async function outcomeCount(metrics: PipelineMetrics, outcome: string): Promise<number> {
   const values = (await metrics.eventsProcessed.get()).values;
-  return values.filter((value) => value.labels.outcome === outcome).reduce((sum, value) => sum + value.value, 0);
+  return values
+    .filter((value) => value.labels.outcome === outcome)
+    .reduce((sum, value) => sum + value.value, 0);
 }
 
 describe('BatchProcessor', () => {
@@ -100,7 +122,10 @@ describe('BatchProcessor', () => {
 
   it('removes in CyberArk a property removed at the source', async () => {
     const { processor, gateway } = pipeline();
-    await processor.process(batchOf(accountRecord({ version: 1, phone: '+15550100' })), new FakeBatchControl());
+    await processor.process(
+      batchOf(accountRecord({ version: 1, phone: '+15550100' })),
+      new FakeBatchControl(),
+    );
     await processor.process(batchOf(accountRecord({ version: 2, phone: undefined })), new FakeBatchControl());
     const account = gateway.tenant('tenant-a').only();
     expect(account.platformAccountProperties).not.toHaveProperty('phone');
@@ -120,12 +145,25 @@ describe('BatchProcessor', () => {
     const { processor, deadLetter, gateway, store } = pipeline();
     const valid = accountRecord({ accountId: 'acc-ok', version: 1 });
     const structured = accountRecord({ accountId: 'acc-ok2', version: 1 }, { mode: 'structured' });
-    const schemaBreaker = JSON.parse(accountRecord({ version: 1 }).value!.toString()) as Record<string, unknown>;
+    const schemaBreaker = JSON.parse(accountRecord({ version: 1 }).value!.toString()) as Record<
+      string,
+      unknown
+    >;
     const control = new FakeBatchControl();
     await processor.process(
       batchOf(
-        rawRecord('ws-1:acc-1', 'not json at all', { ce_specversion: '1.0', ce_id: 'x', ce_source: '/s', ce_type: 'account.updated.v1', 'content-type': 'application/json' }),
-        rawRecord('ws-1:acc-1', JSON.stringify({ ...schemaBreaker, version: 0 }), Object.fromEntries(Object.entries(accountRecord().headers).map(([k, v]) => [k, String(v)]))),
+        rawRecord('ws-1:acc-1', 'not json at all', {
+          ce_specversion: '1.0',
+          ce_id: 'x',
+          ce_source: '/s',
+          ce_type: 'account.updated.v1',
+          'content-type': 'application/json',
+        }),
+        rawRecord(
+          'ws-1:acc-1',
+          JSON.stringify({ ...schemaBreaker, version: 0 }),
+          Object.fromEntries(Object.entries(accountRecord().headers).map(([k, v]) => [k, String(v)])),
+        ),
         rawRecord('ws-1:acc-1', Buffer.alloc(1_048_577, 0x61), {}),
         rawRecord(null, '{}', {}),
         valid,
@@ -140,7 +178,9 @@ describe('BatchProcessor', () => {
       expect(context.mayContainPlaintextSecrets).toBe(true);
     }
     expect(store.failures).toHaveLength(4);
-    expect(store.failures.every((failure) => failure.recordCiphertext.startsWith('backup-failure:'))).toBe(true);
+    expect(store.failures.every((failure) => failure.recordCiphertext.startsWith('backup-failure:'))).toBe(
+      true,
+    );
     expect(gateway.tenant('tenant-a').accounts.size).toBe(2);
     expect(control.committed).toBe(structured.offset);
   });
@@ -150,29 +190,56 @@ describe('BatchProcessor', () => {
     gateway.openCircuits.add('tenant-a');
     const control = new FakeBatchControl();
     await processor.process(
-      batchOf(accountRecord({ workspaceId: 'ws-1', version: 1 }), accountRecord({ workspaceId: 'ws-2', version: 1 })),
+      batchOf(
+        accountRecord({ workspaceId: 'ws-1', version: 1 }),
+        accountRecord({ workspaceId: 'ws-2', version: 1 }),
+      ),
       control,
     );
     expect(gateway.tenant('tenant-a').calls).toEqual([]);
     expect(gateway.tenant('tenant-b').accounts.size).toBe(1);
-    expect(store.pending.get('ws-1:acc-1')).toMatchObject({ version: 1, attempts: 1, lastErrorCode: 'CIRCUIT_OPEN' });
+    expect(store.pending.get('ws-1:acc-1')).toMatchObject({
+      version: 1,
+      attempts: 1,
+      lastErrorCode: 'CIRCUIT_OPEN',
+    });
     expect(store.pending.get('ws-1:acc-1')?.recordCiphertext.startsWith('pending-backup:')).toBe(true);
     expect(control.committed).toBeDefined();
   });
 
   it('parks transient CyberArk failures and dead-letters permanent ones', async () => {
     const { processor, gateway, store, deadLetter } = pipeline();
-    gateway.tenant('tenant-a').failNext = new CyberArkUnavailableError('server-error', 'CyberArk answered 503', { status: 503 });
-    await processor.process(batchOf(accountRecord({ accountId: 'acc-transient', version: 1 })), new FakeBatchControl());
+    gateway.tenant('tenant-a').failNext = new CyberArkUnavailableError(
+      'server-error',
+      'CyberArk answered 503',
+      { status: 503 },
+    );
+    await processor.process(
+      batchOf(accountRecord({ accountId: 'acc-transient', version: 1 })),
+      new FakeBatchControl(),
+    );
     expect(store.pending.has('ws-1:acc-transient')).toBe(true);
     expect(deadLetter.published).toHaveLength(0);
 
-    gateway.tenant('tenant-a').failNext = new CyberArkInvalidPropertyError('property totpSecret is not defined on the platform', { status: 400 });
-    await processor.process(batchOf(accountRecord({ accountId: 'acc-permanent', version: 1 })), new FakeBatchControl());
+    gateway.tenant('tenant-a').failNext = new CyberArkInvalidPropertyError(
+      'property totpSecret is not defined on the platform',
+      { status: 400 },
+    );
+    await processor.process(
+      batchOf(accountRecord({ accountId: 'acc-permanent', version: 1 })),
+      new FakeBatchControl(),
+    );
     expect(deadLetter.published).toHaveLength(1);
-    expect(deadLetter.published[0].failure).toMatchObject({ errorClass: 'invalid-property', retriable: false });
+    expect(deadLetter.published[0].failure).toMatchObject({
+      errorClass: 'invalid-property',
+      retriable: false,
+    });
     expect(deadLetter.published[0].context.mayContainPlaintextSecrets).toBe(false);
-    expect(store.failures[0]).toMatchObject({ workspaceId: 'ws-1', accountId: 'acc-permanent', errorClass: 'invalid-property' });
+    expect(store.failures[0]).toMatchObject({
+      workspaceId: 'ws-1',
+      accountId: 'acc-permanent',
+      errorClass: 'invalid-property',
+    });
   });
 
   it('rejects plaintext secrets where the workspace does not allow them, and marks the record as sensitive', async () => {

@@ -49,16 +49,27 @@ export class BatchProcessor {
     const keepAlive = this.keepAlive(control);
     try {
       await control.heartbeat();
-      const committed = await this.locks.withPartition(batch.topic, batch.partition, () => this.handle(batch, control));
+      const committed = await this.locks.withPartition(batch.topic, batch.partition, () =>
+        this.handle(batch, control),
+      );
       if (!committed) return;
       this.metrics.batchSize.observe(batch.records.length);
-      this.metrics.lastProcessed.set({ topic: batch.topic, partition: String(batch.partition) }, Date.now() / 1000);
+      this.metrics.lastProcessed.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Date.now() / 1000,
+      );
       const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
-      this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+      this.metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, lag),
+      );
       timer();
     } catch (error) {
       if (!(error instanceof OwnershipLostError)) throw error;
-      this.logger.warn({ topic: batch.topic, partition: batch.partition, reason: error.message }, 'partition ownership lost; batch handed back uncommitted');
+      this.logger.warn(
+        { topic: batch.topic, partition: batch.partition, reason: error.message },
+        'partition ownership lost; batch handed back uncommitted',
+      );
     } finally {
       clearInterval(keepAlive);
     }
@@ -108,7 +119,10 @@ export class BatchProcessor {
         if (error instanceof OwnershipLostError) throw error;
         this.metrics.persistFailures.inc();
         if (attempt === 1) this.backpressure.persistenceFailing();
-        this.logger.warn({ attempt, reason: describeError(error) }, 'cannot store batch outcomes yet; retrying');
+        this.logger.warn(
+          { attempt, reason: describeError(error) },
+          'cannot store batch outcomes yet; retrying',
+        );
         if (!control.isActive()) return undefined;
         await sleep(backoffDelay(this.settings.persistBackoff, attempt));
         if (!control.isActive()) return undefined;
@@ -130,15 +144,25 @@ export class BatchProcessor {
       this.metrics.countOutcome(topic, outcome.kind);
       if (outcome.kind === 'failed' || outcome.kind === 'deferred') {
         const where = { topic, partition: record.partition, offset: record.offset };
-        const who = event ? { workspaceId: event.data.workspaceId, accountId: event.data.accountId, version: event.data.version } : {};
+        const who = event
+          ? {
+              workspaceId: event.data.workspaceId,
+              accountId: event.data.accountId,
+              version: event.data.version,
+            }
+          : {};
         const level = outcome.kind === 'failed' ? 'warn' : 'info';
-        this.logger[level]({ ...where, ...who, failure: outcome.failure }, outcome.kind === 'failed' ? 'record dead-lettered' : 'backup parked for retry');
+        this.logger[level](
+          { ...where, ...who, failure: outcome.failure },
+          outcome.kind === 'failed' ? 'record dead-lettered' : 'backup parked for retry',
+        );
       }
       if (outcome.kind === 'applied') {
         this.metrics.appliedAccounts.inc();
         this.metrics.cyberArkWrites.inc(outcome.writes);
       }
-      if (outcome.kind === 'failed') this.metrics.deadLetters.inc({ error_class: outcome.failure.errorClass });
+      if (outcome.kind === 'failed')
+        this.metrics.deadLetters.inc({ error_class: outcome.failure.errorClass });
     }
   }
 }

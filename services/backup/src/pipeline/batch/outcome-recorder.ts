@@ -60,18 +60,27 @@ export class OutcomeRecorder {
             fingerprint: outcome.fingerprint,
             lastEventId: (event as AccountEvent).id,
           });
-          resolvedPending.push({ workspaceId: data.workspaceId, accountId: data.accountId, upToVersion: data.version });
+          resolvedPending.push({
+            workspaceId: data.workspaceId,
+            accountId: data.accountId,
+            upToVersion: data.version,
+          });
           break;
         }
         case 'superseded':
           if (outcome.reason === 'already-applied' && event) {
-            resolvedPending.push({ workspaceId: event.data.workspaceId, accountId: event.data.accountId, upToVersion: event.data.version });
+            resolvedPending.push({
+              workspaceId: event.data.workspaceId,
+              accountId: event.data.accountId,
+              upToVersion: event.data.version,
+            });
           }
           break;
         case 'skipped': {
           const { workspaceId, accountId, version } = (event as AccountEvent).data;
           skippedByWorkspace.set(workspaceId, (skippedByWorkspace.get(workspaceId) ?? 0) + 1);
-          if (result.concludesParkedEntry) resolvedPending.push({ workspaceId, accountId, upToVersion: version });
+          if (result.concludesParkedEntry)
+            resolvedPending.push({ workspaceId, accountId, upToVersion: version });
           break;
         }
         case 'deferred':
@@ -80,7 +89,11 @@ export class OutcomeRecorder {
         case 'failed':
           failures.push(await this.fail(result, outcome.failure));
           if (result.concludesParkedEntry && event) {
-            resolvedPending.push({ workspaceId: event.data.workspaceId, accountId: event.data.accountId, upToVersion: event.data.version });
+            resolvedPending.push({
+              workspaceId: event.data.workspaceId,
+              accountId: event.data.accountId,
+              upToVersion: event.data.version,
+            });
           }
           break;
       }
@@ -95,11 +108,17 @@ export class OutcomeRecorder {
       workspaceId: data.workspaceId,
       accountId: data.accountId,
       version: data.version,
-      source: { topic: result.record.topic, partition: result.record.partition, offset: result.record.offset },
+      source: {
+        topic: result.record.topic,
+        partition: result.record.partition,
+        offset: result.record.offset,
+      },
       recordCiphertext: await this.sealer.seal(result.record, 'pending-backup'),
       attempts: result.attempts,
       firstFailedAt: result.firstFailedAt ?? now,
-      nextAttemptAt: new Date(now.getTime() + backoffDelay(this.retryBackoff, result.attempts, failure.retryAfterMs)),
+      nextAttemptAt: new Date(
+        now.getTime() + backoffDelay(this.retryBackoff, result.attempts, failure.retryAfterMs),
+      ),
       lastErrorClass: failure.errorClass,
       lastErrorCode: failure.code,
       lastErrorMessage: failure.message,
@@ -116,7 +135,12 @@ export class OutcomeRecorder {
     });
     return {
       ...(event
-        ? { workspaceId: event.data.workspaceId, accountId: event.data.accountId, version: event.data.version, eventId: event.id }
+        ? {
+            workspaceId: event.data.workspaceId,
+            accountId: event.data.accountId,
+            version: event.data.version,
+            eventId: event.id,
+          }
         : {}),
       source: { topic: record.topic, partition: record.partition, offset: record.offset },
       errorClass: failure.errorClass,

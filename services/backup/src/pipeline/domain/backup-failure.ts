@@ -30,7 +30,12 @@ export function toBackupFailure(error: unknown): BackupFailure {
       ...(classified.retryAfterMs === undefined ? {} : { retryAfterMs: classified.retryAfterMs }),
     };
   }
-  return { errorClass: 'internal', code: 'INTERNAL_ERROR', message: truncate(describeError(error)), retriable: false };
+  return {
+    errorClass: 'internal',
+    code: 'INTERNAL_ERROR',
+    message: truncate(describeError(error)),
+    retriable: false,
+  };
 }
 
 export function truncate(message: string, max = 500): string {

@@ -1,4 +1,8 @@
-import { type BackupProperty, BACKUP_PLATFORM_PROPERTIES, MANUAL_MANAGEMENT_REASON } from './backup-properties';
+import {
+  type BackupProperty,
+  BACKUP_PLATFORM_PROPERTIES,
+  MANUAL_MANAGEMENT_REASON,
+} from './backup-properties';
 import { type DesiredAccount, type PropertyValue } from './backup-account.mapper';
 
 /**
@@ -59,15 +63,18 @@ export function fingerprintOfExisting(
   const of = fieldHasher(hash, account.name);
   const fields: Record<string, string> = { platformId: of('platformId', account.platformId) };
   const management = account.secretManagement;
-  if (management?.automaticManagementEnabled === false && management.manualManagementReason === MANUAL_MANAGEMENT_REASON) {
+  if (
+    management?.automaticManagementEnabled === false &&
+    management.manualManagementReason === MANUAL_MANAGEMENT_REASON
+  ) {
     fields.management = of('management', FINGERPRINT_MANAGEMENT_VALUE);
   }
   if (account.address) fields.address = of('address', account.address);
   if (account.userName) fields.userName = of('userName', account.userName);
   for (const property of BACKUP_PLATFORM_PROPERTIES) {
     const value = account.platformAccountProperties[property];
-    if (value !== undefined && value.length > 0) fields[propertyKey(property)] = of(propertyKey(property), value);
+    if (value !== undefined && value.length > 0)
+      fields[propertyKey(property)] = of(propertyKey(property), value);
   }
   return fields;
 }
-

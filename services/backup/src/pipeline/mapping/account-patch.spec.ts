@@ -46,7 +46,11 @@ describe('computeChanges', () => {
   });
 
   it('replaces core fields that changed', () => {
-    const { patch } = computeChanges(current, { ...base, address: 'gitlab.com', userName: undefined }, testHasher);
+    const { patch } = computeChanges(
+      current,
+      { ...base, address: 'gitlab.com', userName: undefined },
+      testHasher,
+    );
     expect(patch).toEqual([
       { op: 'replace', path: '/address', value: 'gitlab.com' },
       { op: 'replace', path: '/userName', value: '' },
@@ -60,7 +64,12 @@ describe('computeChanges', () => {
         platformId: 'VaultBackup',
         address: 'github.com',
         userName: 'octo',
-        platformAccountProperties: { accountId: 'acc-1', provider: 'github', label: 'Admin', totpSecret: 'seed-1' },
+        platformAccountProperties: {
+          accountId: 'acc-1',
+          provider: 'github',
+          label: 'Admin',
+          totpSecret: 'seed-1',
+        },
         secretManagement: { automaticManagementEnabled: true },
       },
       testHasher,
@@ -80,6 +89,7 @@ describe('computeChanges', () => {
 
   it('stores hashes, never values', () => {
     const fingerprint = JSON.stringify(fingerprintOf(base, testHasher));
-    for (const value of ['pw-1', 'seed-1', 'Admin', 'octo', 'github.com']) expect(fingerprint).not.toContain(value);
+    for (const value of ['pw-1', 'seed-1', 'Admin', 'octo', 'github.com'])
+      expect(fingerprint).not.toContain(value);
   });
 });

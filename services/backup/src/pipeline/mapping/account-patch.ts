@@ -1,5 +1,9 @@
 import { type Secret } from '@vault-backup/config';
-import { type BackupProperty, BACKUP_PLATFORM_PROPERTIES, MANUAL_MANAGEMENT_REASON } from './backup-properties';
+import {
+  type BackupProperty,
+  BACKUP_PLATFORM_PROPERTIES,
+  MANUAL_MANAGEMENT_REASON,
+} from './backup-properties';
 import { type DesiredAccount, type PropertyValue } from './backup-account.mapper';
 import { type AccountFingerprint, fingerprintOf, type FieldHasher, propertyKey } from './account-fingerprint';
 
@@ -23,13 +27,19 @@ export interface AccountChanges {
   readonly next: AccountFingerprint;
 }
 
-export function computeChanges(current: AccountFingerprint, desired: DesiredAccount, hash: FieldHasher): AccountChanges {
+export function computeChanges(
+  current: AccountFingerprint,
+  desired: DesiredAccount,
+  hash: FieldHasher,
+): AccountChanges {
   const next = fingerprintOf(desired, hash);
   const patch: PatchOp[] = [
     ...topLevelChange('/platformId', 'platformId', current, next, desired.platformId),
     ...topLevelChange('/address', 'address', current, next, desired.address),
     ...topLevelChange('/userName', 'userName', current, next, desired.userName),
-    ...BACKUP_PLATFORM_PROPERTIES.flatMap((property) => propertyChange(property, current, next, desired.properties[property])),
+    ...BACKUP_PLATFORM_PROPERTIES.flatMap((property) =>
+      propertyChange(property, current, next, desired.properties[property]),
+    ),
     ...managementChange(current, next),
   ];
   const secretChanged = next.secret !== undefined && next.secret !== current.secret;

@@ -33,7 +33,9 @@ describe('toDesiredAccount', () => {
       address: 'github.com',
       userName: 'octo',
     });
-    expect(Object.fromEntries(Object.entries(desired.properties).map(([key, value]) => [key, reveal(value)]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(desired.properties).map(([key, value]) => [key, reveal(value)])),
+    ).toEqual({
       accountId: 'acc-1',
       provider: 'github',
       label: 'Admin',
@@ -59,7 +61,11 @@ describe('toDesiredAccount', () => {
   });
 
   it('omits empty values so that removing them at the source removes them in CyberArk', () => {
-    const desired = toDesiredAccount({ ...snapshot, phone: '', email: '   ', label: undefined }, { password: new Secret('') }, target);
+    const desired = toDesiredAccount(
+      { ...snapshot, phone: '', email: '   ', label: undefined },
+      { password: new Secret('') },
+      target,
+    );
     expect(desired.properties).not.toHaveProperty('phone');
     expect(desired.properties).not.toHaveProperty('email');
     expect(desired.properties).not.toHaveProperty('label');

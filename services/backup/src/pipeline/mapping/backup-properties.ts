@@ -18,7 +18,10 @@ export const BACKUP_PLATFORM_PROPERTIES = [
 export type BackupProperty = (typeof BACKUP_PLATFORM_PROPERTIES)[number];
 
 /** Properties that hold secrets: never written in metadata-only mode, never logged. */
-export const SECRET_PROPERTIES: ReadonlySet<BackupProperty> = new Set<BackupProperty>(['totpSecret', 'backupCodes']);
+export const SECRET_PROPERTIES: ReadonlySet<BackupProperty> = new Set<BackupProperty>([
+  'totpSecret',
+  'backupCodes',
+]);
 
 export const MANUAL_MANAGEMENT_REASON =
   'Disaster-recovery copy maintained by vault-backup; the source of truth rotates it, CPM must not.';

@@ -12,5 +12,9 @@ export const DEAD_LETTER_PUBLISHER = Symbol('DEAD_LETTER_PUBLISHER');
 
 export interface DeadLetterPort {
   /** Resolves once the dead-letter record is acknowledged by the broker. */
-  publish(record: ConsumedRecord, failure: BackupFailure, context: DeadLetterContext): Promise<DeliveredRecord>;
+  publish(
+    record: ConsumedRecord,
+    failure: BackupFailure,
+    context: DeadLetterContext,
+  ): Promise<DeliveredRecord>;
 }

@@ -9,7 +9,13 @@ import { PartitionLocks } from '../batch/partition-locks';
 import { WriteFence } from '../batch/write-fence';
 import { PipelineMetrics } from '../metrics/pipeline.metrics';
 import { accountRecord, activeWorkspace, testHasher } from '../test/pipeline.fixtures';
-import { FakeDeadLetter, FakeGateway, FakeSealer, FakeTargets, InMemoryStateStore } from '../test/pipeline.fakes';
+import {
+  FakeDeadLetter,
+  FakeGateway,
+  FakeSealer,
+  FakeTargets,
+  InMemoryStateStore,
+} from '../test/pipeline.fakes';
 import { AccountWriter } from '../writer/account.writer';
 import { PendingRetryWorker } from './pending-retry.worker';
 
@@ -29,7 +35,13 @@ function setup(now: { value: number }) {
     new TenantConcurrencyLimiter(4, 16),
     new WriteFence(() => undefined, 30_000, 10_000),
   );
-  const recorder = new OutcomeRecorder(deadLetter, sealer, { baseMs: 1_000, maxMs: 60_000 }, 'account-events.dlq', clock);
+  const recorder = new OutcomeRecorder(
+    deadLetter,
+    sealer,
+    { baseMs: 1_000, maxMs: 60_000 },
+    'account-events.dlq',
+    clock,
+  );
   const worker = new PendingRetryWorker(
     store,
     sealer,
@@ -54,7 +66,9 @@ async function park(ctx: ReturnType<typeof setup>, version: number, firstFailedA
   if (!decoded.ok) throw decoded.error;
   const failure = { errorClass: 'unavailable', code: 'SERVER_ERROR', message: '503', retriable: true };
   await ctx.store.saveOutcomes(
-    await ctx.recorder.record([{ record, event: decoded.event, outcome: { kind: 'deferred', failure }, attempts: 1, firstFailedAt }]),
+    await ctx.recorder.record([
+      { record, event: decoded.event, outcome: { kind: 'deferred', failure }, attempts: 1, firstFailedAt },
+    ]),
   );
 }
 
@@ -105,7 +119,10 @@ describe('PendingRetryWorker', () => {
     await ctx.worker.runOnce();
     expect(ctx.gateway.tenant('tenant-a').calls).toEqual([]);
     expect(ctx.deadLetter.published).toHaveLength(1);
-    expect(ctx.deadLetter.published[0].failure).toMatchObject({ errorClass: 'retry-budget-exhausted', retriable: false });
+    expect(ctx.deadLetter.published[0].failure).toMatchObject({
+      errorClass: 'retry-budget-exhausted',
+      retriable: false,
+    });
     expect(ctx.deadLetter.published[0].failure.message).toMatch(/gave up after 1 attempts/);
     expect(ctx.store.pending.size).toBe(0);
     expect(ctx.store.failures).toHaveLength(1);

@@ -61,13 +61,17 @@ export class PendingRetryWorker {
 
   /** One pass over what is due; exposed so tests can drive the worker deterministically. */
   async runOnce(): Promise<number> {
-    const partitions = this.assignments().flatMap(({ topic, partitions: ids }) => ids.map((partition) => ({ topic, partition })));
+    const partitions = this.assignments().flatMap(({ topic, partitions: ids }) =>
+      ids.map((partition) => ({ topic, partition })),
+    );
     const due = await this.store.duePending(partitions, this.now(), this.settings.maxPerRound);
     const byPartition = groupBy(due, (entry) => `${entry.source.topic}\u0000${entry.source.partition}`);
     await Promise.all(
       [...byPartition.values()].map((entries) => {
-        const { topic, partition } = (entries[0]).source;
-        return this.locks.withPartition(topic, partition, () => Promise.all(entries.map((entry) => this.retry(entry))));
+        const { topic, partition } = entries[0].source;
+        return this.locks.withPartition(topic, partition, () =>
+          Promise.all(entries.map((entry) => this.retry(entry))),
+        );
       }),
     );
     await this.refreshGauges();
@@ -93,8 +97,16 @@ export class PendingRetryWorker {
     const decoded = decodeAccountEvent(record);
     if (!decoded.ok) throw new Error('a parked record no longer decodes; the contract changed under it');
     const { event } = decoded;
-    const workspace = (await this.targets.activeTargets([event.data.workspaceId])).get(event.data.workspaceId);
-    const base = { record, event, attempts: entry.attempts + 1, firstFailedAt: entry.firstFailedAt, concludesParkedEntry: true };
+    const workspace = (await this.targets.activeTargets([event.data.workspaceId])).get(
+      event.data.workspaceId,
+    );
+    const base = {
+      record,
+      event,
+      attempts: entry.attempts + 1,
+      firstFailedAt: entry.firstFailedAt,
+      concludesParkedEntry: true,
+    };
     let outcome: BackupOutcome;
     if (!workspace) {
       outcome = { kind: 'skipped', reason: 'no-active-configuration' };
@@ -111,7 +123,11 @@ export class PendingRetryWorker {
       return;
     } else {
       const states = await this.store.loadStates([entry]);
-      outcome = await this.runner.run({ event, workspace, state: states.get(`${entry.workspaceId}:${entry.accountId}`) });
+      outcome = await this.runner.run({
+        event,
+        workspace,
+        state: states.get(`${entry.workspaceId}:${entry.accountId}`),
+      });
     }
     const result: RecordResult = { ...base, outcome };
     await this.store.saveOutcomes(await this.recorder.record([result]));

@@ -1,4 +1,9 @@
-import { type AccountRef, type AccountState, type OutcomeWrite, type PendingBackup } from './backup-state.types';
+import {
+  type AccountRef,
+  type AccountState,
+  type OutcomeWrite,
+  type PendingBackup,
+} from './backup-state.types';
 
 export const BACKUP_STATE_STORE = Symbol('BACKUP_STATE_STORE');
 
@@ -11,8 +16,22 @@ export interface BackupStateStore {
   /** Writes a batch's outcomes atomically; a lower version never overwrites a higher one. */
   saveOutcomes(write: OutcomeWrite): Promise<void>;
   /** Parked records due for another attempt, for the partitions this instance owns. */
-  duePending(partitions: readonly { topic: string; partition: number }[], now: Date, limit: number): Promise<PendingBackup[]>;
+  duePending(
+    partitions: readonly { topic: string; partition: number }[],
+    now: Date,
+    limit: number,
+  ): Promise<PendingBackup[]>;
   /** Reschedules a parked record after another transient failure. */
-  reschedulePending(ref: AccountRef, version: number, update: { attempts: number; nextAttemptAt: Date; errorClass: string; errorCode: string; errorMessage: string }): Promise<void>;
+  reschedulePending(
+    ref: AccountRef,
+    version: number,
+    update: {
+      attempts: number;
+      nextAttemptAt: Date;
+      errorClass: string;
+      errorCode: string;
+      errorMessage: string;
+    },
+  ): Promise<void>;
   pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }>;
 }

@@ -51,15 +51,24 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(2, ref)] });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(3, { ...ref, lastEventId: 'dup' })] });
     const loaded = (await store.loadStates([ref])).get('ws-up:acc-1');
-    expect(loaded).toMatchObject({ appliedVersion: 3, lastEventId: 'e3', fingerprint: { 'prop:label': 'h3' } });
+    expect(loaded).toMatchObject({
+      appliedVersion: 3,
+      lastEventId: 'e3',
+      fingerprint: { 'prop:label': 'h3' },
+    });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(4, ref)] });
     expect((await store.loadStates([ref])).get('ws-up:acc-1')?.appliedVersion).toBe(4);
   });
 
   it('loads many accounts in one call and ignores unknown ones', async () => {
-    const applied = Array.from({ length: 500 }, (_, index) => state(1, { workspaceId: 'ws-many', accountId: `acc-${index}` }));
+    const applied = Array.from({ length: 500 }, (_, index) =>
+      state(1, { workspaceId: 'ws-many', accountId: `acc-${index}` }),
+    );
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied });
-    const refs = [...applied.map(({ workspaceId, accountId }) => ({ workspaceId, accountId })), { workspaceId: 'ws-many', accountId: 'nope' }];
+    const refs = [
+      ...applied.map(({ workspaceId, accountId }) => ({ workspaceId, accountId })),
+      { workspaceId: 'ws-many', accountId: 'nope' },
+    ];
     const loaded = await store.loadStates(refs);
     expect(loaded.size).toBe(500);
   });
@@ -73,9 +82,24 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), deferred: [pending(1, ref)] });
     expect((await store.loadPendingVersions([ref])).get('ws-park:acc-1')).toBe(3);
-    const [due] = await store.duePending([{ topic: 'account-updated', partition: 2 }], new Date('2026-01-02T00:00:00Z'), 10);
-    expect(due).toMatchObject({ version: 3, attempts: 2, firstFailedAt: new Date('2026-01-01T00:00:00Z'), recordCiphertext: 'sealed-3' });
-    expect(await store.duePending([{ topic: 'account-updated', partition: 9 }], new Date('2026-01-02T00:00:00Z'), 10)).toEqual([]);
+    const [due] = await store.duePending(
+      [{ topic: 'account-updated', partition: 2 }],
+      new Date('2026-01-02T00:00:00Z'),
+      10,
+    );
+    expect(due).toMatchObject({
+      version: 3,
+      attempts: 2,
+      firstFailedAt: new Date('2026-01-01T00:00:00Z'),
+      recordCiphertext: 'sealed-3',
+    });
+    expect(
+      await store.duePending(
+        [{ topic: 'account-updated', partition: 9 }],
+        new Date('2026-01-02T00:00:00Z'),
+        10,
+      ),
+    ).toEqual([]);
 
     await store.saveOutcomes({ ...emptyOutcomeWrite(), resolvedPending: [{ ...ref, upToVersion: 2 }] });
     expect((await store.loadPendingVersions([ref])).has('ws-park:acc-1')).toBe(true);
@@ -97,18 +121,32 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
       recordCiphertext: 'sealed',
       deadLetter: { topic: 'account-events.dlq', partition: 0, offset: '7' },
     };
-    await store.saveOutcomes({ ...emptyOutcomeWrite(), failures: [failure], skippedByWorkspace: new Map([['ws-s', 2]]) });
-    await store.saveOutcomes({ ...emptyOutcomeWrite(), failures: [failure], skippedByWorkspace: new Map([['ws-s', 3]]) });
-    const failures = await database.dataSource.query(`SELECT error_code, dlq_offset FROM backup_failure WHERE workspace_id = 'ws-f'`);
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      failures: [failure],
+      skippedByWorkspace: new Map([['ws-s', 2]]),
+    });
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      failures: [failure],
+      skippedByWorkspace: new Map([['ws-s', 3]]),
+    });
+    const failures = await database.dataSource.query(
+      `SELECT error_code, dlq_offset FROM backup_failure WHERE workspace_id = 'ws-f'`,
+    );
     expect(failures).toEqual([{ error_code: 'PASWS167E', dlq_offset: '7' }]);
-    const [skipped] = await database.dataSource.query(`SELECT skipped_count FROM skipped_event_stats WHERE workspace_id = 'ws-s'`);
+    const [skipped] = await database.dataSource.query(
+      `SELECT skipped_count FROM skipped_event_stats WHERE workspace_id = 'ws-s'`,
+    );
     expect(skipped.skipped_count).toBe('5');
   });
 
   it('writes a batch atomically: a failing statement leaves nothing behind', async () => {
     const ref = { workspaceId: 'ws-atomic', accountId: 'acc-1' };
     const broken = pending(1, { ...ref, lastErrorClass: null as unknown as string });
-    await expect(store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(1, ref)], deferred: [broken] })).rejects.toThrow(/saving batch outcomes failed/);
+    await expect(
+      store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(1, ref)], deferred: [broken] }),
+    ).rejects.toThrow(/saving batch outcomes failed/);
     expect((await store.loadStates([ref])).size).toBe(0);
   });
 });

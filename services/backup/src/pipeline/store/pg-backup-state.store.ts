@@ -3,7 +3,12 @@ import { DependencyUnavailableError } from '@vault-backup/errors';
 import { accountKey } from '../domain/account-snapshot';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
 import { type BackupStateStore } from './backup-state.store';
-import { type AccountRef, type AccountState, type OutcomeWrite, type PendingBackup } from './backup-state.types';
+import {
+  type AccountRef,
+  type AccountState,
+  type OutcomeWrite,
+  type PendingBackup,
+} from './backup-state.types';
 
 interface StateRow {
   workspace_id: string;
@@ -77,7 +82,11 @@ export class PgBackupStateStore implements BackupStateStore {
     }
   }
 
-  async duePending(partitions: readonly { topic: string; partition: number }[], now: Date, limit: number): Promise<PendingBackup[]> {
+  async duePending(
+    partitions: readonly { topic: string; partition: number }[],
+    now: Date,
+    limit: number,
+  ): Promise<PendingBackup[]> {
     if (partitions.length === 0) return [];
     const rows = await this.query<PendingRow>(
       `SELECT p.* FROM pending_backup p
@@ -94,14 +103,29 @@ export class PgBackupStateStore implements BackupStateStore {
   async reschedulePending(
     ref: AccountRef,
     version: number,
-    update: { attempts: number; nextAttemptAt: Date; errorClass: string; errorCode: string; errorMessage: string },
+    update: {
+      attempts: number;
+      nextAttemptAt: Date;
+      errorClass: string;
+      errorCode: string;
+      errorMessage: string;
+    },
   ): Promise<void> {
     await this.query(
       `UPDATE pending_backup
           SET attempts = $4, next_attempt_at = $5, last_error_class = $6, last_error_code = $7,
               last_error_message = $8, updated_at = now()
         WHERE workspace_id = $1 AND account_id = $2 AND version = $3`,
-      [ref.workspaceId, ref.accountId, version, update.attempts, update.nextAttemptAt, update.errorClass, update.errorCode, update.errorMessage],
+      [
+        ref.workspaceId,
+        ref.accountId,
+        version,
+        update.attempts,
+        update.nextAttemptAt,
+        update.errorClass,
+        update.errorCode,
+        update.errorMessage,
+      ],
     );
   }
 
@@ -148,13 +172,20 @@ async function upsertStates(manager: EntityManager, states: readonly AccountStat
   );
 }
 
-async function deleteResolvedPending(manager: EntityManager, resolved: OutcomeWrite['resolvedPending']): Promise<void> {
+async function deleteResolvedPending(
+  manager: EntityManager,
+  resolved: OutcomeWrite['resolvedPending'],
+): Promise<void> {
   if (resolved.length === 0) return;
   await manager.query(
     `DELETE FROM pending_backup p
       USING unnest($1::varchar[], $2::varchar[], $3::bigint[]) AS r(w, a, v)
       WHERE p.workspace_id = r.w AND p.account_id = r.a AND p.version <= r.v`,
-    [resolved.map((r) => r.workspaceId), resolved.map((r) => r.accountId), resolved.map((r) => r.upToVersion)],
+    [
+      resolved.map((r) => r.workspaceId),
+      resolved.map((r) => r.accountId),
+      resolved.map((r) => r.upToVersion),
+    ],
   );
 }
 

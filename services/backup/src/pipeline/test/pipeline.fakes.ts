@@ -7,7 +7,12 @@ import { type DeadLetterContext, type DeadLetterPort } from '../ports/dead-lette
 import { type RecordSealerPort } from '../ports/record-sealer.port';
 import { type ActiveWorkspace, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
 import { type BackupStateStore } from '../store/backup-state.store';
-import { type AccountRef, type AccountState, type OutcomeWrite, type PendingBackup } from '../store/backup-state.types';
+import {
+  type AccountRef,
+  type AccountState,
+  type OutcomeWrite,
+  type PendingBackup,
+} from '../store/backup-state.types';
 import { FakeCyberArkAccounts } from './pipeline.fixtures';
 
 /** Same semantics as the PostgreSQL store (conditional upserts), in memory. */
@@ -19,17 +24,21 @@ export class InMemoryStateStore implements BackupStateStore {
   failSaves = 0;
 
   async loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>> {
-    return new Map(refs.flatMap((ref) => {
-      const state = this.states.get(accountKey(ref.workspaceId, ref.accountId));
-      return state ? [[accountKey(ref.workspaceId, ref.accountId), state] as const] : [];
-    }));
+    return new Map(
+      refs.flatMap((ref) => {
+        const state = this.states.get(accountKey(ref.workspaceId, ref.accountId));
+        return state ? [[accountKey(ref.workspaceId, ref.accountId), state] as const] : [];
+      }),
+    );
   }
 
   async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {
-    return new Map(refs.flatMap((ref) => {
-      const entry = this.pending.get(accountKey(ref.workspaceId, ref.accountId));
-      return entry ? [[accountKey(ref.workspaceId, ref.accountId), entry.version] as const] : [];
-    }));
+    return new Map(
+      refs.flatMap((ref) => {
+        const entry = this.pending.get(accountKey(ref.workspaceId, ref.accountId));
+        return entry ? [[accountKey(ref.workspaceId, ref.accountId), entry.version] as const] : [];
+      }),
+    );
   }
 
   async saveOutcomes(write: OutcomeWrite): Promise<void> {
@@ -51,28 +60,51 @@ export class InMemoryStateStore implements BackupStateStore {
       const key = accountKey(entry.workspaceId, entry.accountId);
       const existing = this.pending.get(key);
       if (!existing || existing.version <= entry.version) {
-        this.pending.set(key, existing ? { ...entry, firstFailedAt: existing.firstFailedAt < entry.firstFailedAt ? existing.firstFailedAt : entry.firstFailedAt } : entry);
+        this.pending.set(
+          key,
+          existing
+            ? {
+                ...entry,
+                firstFailedAt:
+                  existing.firstFailedAt < entry.firstFailedAt ? existing.firstFailedAt : entry.firstFailedAt,
+              }
+            : entry,
+        );
       }
     }
     this.failures.push(...write.failures);
-    for (const [workspace, count] of write.skippedByWorkspace) this.skipped.set(workspace, (this.skipped.get(workspace) ?? 0) + count);
+    for (const [workspace, count] of write.skippedByWorkspace)
+      this.skipped.set(workspace, (this.skipped.get(workspace) ?? 0) + count);
   }
 
-  async duePending(partitions: readonly { topic: string; partition: number }[], now: Date, limit: number): Promise<PendingBackup[]> {
+  async duePending(
+    partitions: readonly { topic: string; partition: number }[],
+    now: Date,
+    limit: number,
+  ): Promise<PendingBackup[]> {
     return [...this.pending.values()]
-      .filter((entry) => partitions.some((p) => p.topic === entry.source.topic && p.partition === entry.source.partition))
+      .filter((entry) =>
+        partitions.some((p) => p.topic === entry.source.topic && p.partition === entry.source.partition),
+      )
       .filter((entry) => entry.nextAttemptAt <= now)
       .slice(0, limit);
   }
 
-  async reschedulePending(ref: AccountRef, version: number, update: { attempts: number; nextAttemptAt: Date }): Promise<void> {
+  async reschedulePending(
+    ref: AccountRef,
+    version: number,
+    update: { attempts: number; nextAttemptAt: Date },
+  ): Promise<void> {
     const key = accountKey(ref.workspaceId, ref.accountId);
     const entry = this.pending.get(key);
-    if (entry && entry.version === version) this.pending.set(key, { ...entry, attempts: update.attempts, nextAttemptAt: update.nextAttemptAt });
+    if (entry && entry.version === version)
+      this.pending.set(key, { ...entry, attempts: update.attempts, nextAttemptAt: update.nextAttemptAt });
   }
 
   async pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }> {
-    const oldest = [...this.pending.values()].map((entry) => entry.firstFailedAt).sort((a, b) => a.getTime() - b.getTime())[0];
+    const oldest = [...this.pending.values()]
+      .map((entry) => entry.firstFailedAt)
+      .sort((a, b) => a.getTime() - b.getTime())[0];
     return { count: this.pending.size, oldestFirstFailedAt: oldest ?? null };
   }
 }
@@ -81,7 +113,9 @@ export class FakeTargets implements WorkspaceTargetsPort {
   constructor(readonly workspaces = new Map<string, ActiveWorkspace>()) {}
 
   async activeTargets(ids: readonly string[]): Promise<Map<string, ActiveWorkspace>> {
-    return new Map(ids.flatMap((id) => (this.workspaces.has(id) ? [[id, this.workspaces.get(id)!] as const] : [])));
+    return new Map(
+      ids.flatMap((id) => (this.workspaces.has(id) ? [[id, this.workspaces.get(id)!] as const] : [])),
+    );
   }
 
   invalidate(): void {
@@ -114,7 +148,11 @@ export class FakeGateway implements CyberArkGatewayPort {
 export class FakeDeadLetter implements DeadLetterPort {
   readonly published: { record: ConsumedRecord; failure: BackupFailure; context: DeadLetterContext }[] = [];
 
-  async publish(record: ConsumedRecord, failure: BackupFailure, context: DeadLetterContext): Promise<DeliveredRecord> {
+  async publish(
+    record: ConsumedRecord,
+    failure: BackupFailure,
+    context: DeadLetterContext,
+  ): Promise<DeliveredRecord> {
     this.published.push({ record, failure, context });
     return { topic: 'account-events.dlq', partition: 0, offset: String(this.published.length - 1) };
   }

@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { Secret } from '@vault-backup/config';
-import { type AddAccountResult, type CyberArkAccount, type JsonPatchOp, type NewCyberArkAccount } from '@vault-backup/cyberark';
-import { type AccountEventData, buildAccountEventRecord, type ContentMode } from '@vault-backup/event-contract';
+import {
+  type AddAccountResult,
+  type CyberArkAccount,
+  type JsonPatchOp,
+  type NewCyberArkAccount,
+} from '@vault-backup/cyberark';
+import {
+  type AccountEventData,
+  buildAccountEventRecord,
+  type ContentMode,
+} from '@vault-backup/event-contract';
 import { type ConsumedRecord } from '@vault-backup/kafka';
 import { type FieldHasher } from '../mapping/account-fingerprint';
 import { type CyberArkAccountsPort } from '../ports/cyberark-gateway.port';
@@ -32,7 +41,11 @@ export function accountRecord(
 ): ConsumedRecord {
   const full = accountData(data);
   const built = buildAccountEventRecord(
-    { type: full.version === 1 ? 'account.created.v1' : 'account.updated.v1', source: '/services/accounts', data: full },
+    {
+      type: full.version === 1 ? 'account.created.v1' : 'account.updated.v1',
+      source: '/services/accounts',
+      data: full,
+    },
     { mode: options.mode ?? 'binary' },
   );
   return rawRecord(built.message.key, built.message.value, built.message.headers, options);
@@ -51,7 +64,9 @@ export function rawRecord(
     timestamp: '1700000000000',
     key: key === null ? null : Buffer.from(key),
     value: value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(value),
-    headers: Object.fromEntries(Object.entries(headers).map(([name, headerValue]) => [name, Buffer.from(headerValue)])),
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, headerValue]) => [name, Buffer.from(headerValue)]),
+    ),
   };
 }
 
@@ -93,7 +108,10 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
       ...(account.address ? { address: account.address } : {}),
       ...(account.userName ? { userName: account.userName } : {}),
       platformAccountProperties: Object.fromEntries(
-        Object.entries(account.platformAccountProperties ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : value.reveal()]),
+        Object.entries(account.platformAccountProperties ?? {}).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : value.reveal(),
+        ]),
       ),
       secretManagement: { ...account.secretManagement },
       ...(account.secret ? { secret: account.secret.reveal() } : {}),
@@ -111,7 +129,8 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
     const updated: Record<string, unknown> = { ...account };
     const management: Record<string, unknown> = { ...account.secretManagement };
     for (const op of ops) {
-      const value = op.op === 'remove' ? undefined : typeof op.value === 'object' ? op.value.reveal() : op.value;
+      const value =
+        op.op === 'remove' ? undefined : typeof op.value === 'object' ? op.value.reveal() : op.value;
       if (op.path.startsWith('/platformAccountProperties/')) {
         const name = op.path.slice('/platformAccountProperties/'.length);
         if (value === undefined) delete properties[name];
@@ -122,7 +141,11 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
         updated[op.path.slice(1)] = value;
       }
     }
-    const next = { ...(updated as unknown as CyberArkAccount), platformAccountProperties: properties, secretManagement: management };
+    const next = {
+      ...(updated as unknown as CyberArkAccount),
+      platformAccountProperties: properties,
+      secretManagement: management,
+    };
     this.accounts.set(id, next);
     return next;
   }

@@ -26,14 +26,20 @@ describe('AccountWriter', () => {
       name: 'vb.ws-1.acc-1',
       secret: 'pw-1',
       platformAccountProperties: { label: 'Admin' },
-      secretManagement: { automaticManagementEnabled: false, manualManagementReason: MANUAL_MANAGEMENT_REASON },
+      secretManagement: {
+        automaticManagementEnabled: false,
+        manualManagementReason: MANUAL_MANAGEMENT_REASON,
+      },
     });
   });
 
   it('sends nothing when the known state already matches', async () => {
     const cyberark = new FakeCyberArkAccounts();
     const created = await writer.apply(cyberark, desired, undefined);
-    const again = await writer.apply(cyberark, desired, { cyberArkAccountId: created.cyberArkAccountId, fingerprint: created.fingerprint });
+    const again = await writer.apply(cyberark, desired, {
+      cyberArkAccountId: created.cyberArkAccountId,
+      fingerprint: created.fingerprint,
+    });
     expect(again.writes).toBe(0);
     expect(cyberark.calls).toEqual(['add']);
   });
@@ -42,7 +48,10 @@ describe('AccountWriter', () => {
     const cyberark = new FakeCyberArkAccounts();
     const created = await writer.apply(cyberark, desired, undefined);
     const changed = { ...desired, properties: { ...desired.properties, label: 'Owner' } };
-    const result = await writer.apply(cyberark, changed, { cyberArkAccountId: created.cyberArkAccountId, fingerprint: created.fingerprint });
+    const result = await writer.apply(cyberark, changed, {
+      cyberArkAccountId: created.cyberArkAccountId,
+      fingerprint: created.fingerprint,
+    });
     expect(result.writes).toBe(1);
     expect(cyberark.calls).toEqual(['add', 'patch']);
     expect(cyberark.only().platformAccountProperties.label).toBe('Owner');
@@ -63,7 +72,10 @@ describe('AccountWriter', () => {
     const created = await writer.apply(cyberark, desired, undefined);
     cyberark.accounts.clear();
     const changed = { ...desired, properties: { ...desired.properties, label: 'Owner' } };
-    const result = await writer.apply(cyberark, changed, { cyberArkAccountId: created.cyberArkAccountId, fingerprint: created.fingerprint });
+    const result = await writer.apply(cyberark, changed, {
+      cyberArkAccountId: created.cyberArkAccountId,
+      fingerprint: created.fingerprint,
+    });
     expect(cyberark.only().platformAccountProperties.label).toBe('Owner');
     expect(result.cyberArkAccountId).not.toBe(created.cyberArkAccountId);
   });

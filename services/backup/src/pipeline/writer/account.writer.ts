@@ -1,5 +1,10 @@
 import { type NewCyberArkAccount } from '@vault-backup/cyberark';
-import { type AccountFingerprint, fingerprintOf, fingerprintOfExisting, type FieldHasher } from '../mapping/account-fingerprint';
+import {
+  type AccountFingerprint,
+  fingerprintOf,
+  fingerprintOfExisting,
+  type FieldHasher,
+} from '../mapping/account-fingerprint';
 import { computeChanges } from '../mapping/account-patch';
 import { type DesiredAccount } from '../mapping/backup-account.mapper';
 import { MANUAL_MANAGEMENT_REASON } from '../mapping/backup-properties';
@@ -25,7 +30,11 @@ export interface WriteResult {
 export class AccountWriter {
   constructor(private readonly hash: FieldHasher) {}
 
-  async apply(accounts: CyberArkAccountsPort, desired: DesiredAccount, known: KnownAccount | undefined): Promise<WriteResult> {
+  async apply(
+    accounts: CyberArkAccountsPort,
+    desired: DesiredAccount,
+    known: KnownAccount | undefined,
+  ): Promise<WriteResult> {
     if (known) {
       try {
         return await this.update(accounts, known.cyberArkAccountId, known.fingerprint, desired);
@@ -58,10 +67,16 @@ export class AccountWriter {
 
   private async createOrAdopt(accounts: CyberArkAccountsPort, desired: DesiredAccount): Promise<WriteResult> {
     const { account, created } = await accounts.addAccount(toNewAccount(desired));
-    if (created) return { cyberArkAccountId: account.id, fingerprint: fingerprintOf(desired, this.hash), writes: 1 };
+    if (created)
+      return { cyberArkAccountId: account.id, fingerprint: fingerprintOf(desired, this.hash), writes: 1 };
     // The name is taken by our own earlier write (e.g. the process died before recording it):
     // converge that account instead of creating a second one. Its secret is unknowable, so it is set.
-    const adopted = await this.update(accounts, account.id, fingerprintOfExisting(account, this.hash), desired);
+    const adopted = await this.update(
+      accounts,
+      account.id,
+      fingerprintOfExisting(account, this.hash),
+      desired,
+    );
     return { ...adopted, writes: adopted.writes + 1 };
   }
 }
@@ -81,5 +96,9 @@ function toNewAccount(desired: DesiredAccount): NewCyberArkAccount {
 }
 
 function isAccountNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { errorClass?: unknown }).errorClass === 'account-not-found';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { errorClass?: unknown }).errorClass === 'account-not-found'
+  );
 }

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { type Kafka, type Producer } from 'kafkajs';
 import { LocalDataCipher, parseKeyRing } from '@vault-backup/crypto';
-import { type AccountEventData, buildAccountEventRecord, type ContentMode } from '@vault-backup/event-contract';
+import {
+  type AccountEventData,
+  buildAccountEventRecord,
+  type ContentMode,
+} from '@vault-backup/event-contract';
 import { CLIENT_SECRET_CIPHER_CONTEXT } from '@vault-backup/persistence';
 import {
   BACKUP_SAFE_PERMISSIONS,
@@ -57,7 +61,11 @@ export class BackupE2eHarness {
   static async create(options: HarnessOptions = {}): Promise<BackupE2eHarness> {
     const [simulator, database] = await Promise.all([startSimulatorProcess(), createTestDatabase()]);
     const kafka = testKafka();
-    const topics = { created: uniqueName('e2e-created'), updated: uniqueName('e2e-updated'), dlq: uniqueName('e2e-dlq') };
+    const topics = {
+      created: uniqueName('e2e-created'),
+      updated: uniqueName('e2e-updated'),
+      dlq: uniqueName('e2e-dlq'),
+    };
     await createTopics(kafka, Object.values(topics), options.partitions ?? 3);
     const keyRing = `e2e:${randomBytes(32).toString('base64')}`;
     const env: Record<string, string> = {
@@ -88,7 +96,14 @@ export class BackupE2eHarness {
       CYBERARK_ALLOW_INSECURE_LOOPBACK: 'true',
       ...options.env,
     };
-    return new BackupE2eHarness(simulator, database, kafka, topics, env, new LocalDataCipher(parseKeyRing(keyRing)));
+    return new BackupE2eHarness(
+      simulator,
+      database,
+      kafka,
+      topics,
+      env,
+      new LocalDataCipher(parseKeyRing(keyRing)),
+    );
   }
 
   config(): BackupConfig {
@@ -112,14 +127,22 @@ export class BackupE2eHarness {
   }
 
   /** A simulator tenant with a service account, the backup safe and a platform with the ten properties. */
-  async createTenant(tenant: string, options: WorkspaceOptions = {}): Promise<{ clientId: string; clientSecret: string }> {
+  async createTenant(
+    tenant: string,
+    options: WorkspaceOptions = {},
+  ): Promise<{ clientId: string; clientSecret: string }> {
     const control = this.simulator.control;
     const clientId = `svc-${tenant}@cyberark.cloud.1`;
     const clientSecret = randomBytes(12).toString('hex');
     await control.putTenant(tenant);
     await control.putServiceAccount(tenant, clientId, { clientSecret });
-    await control.putPlatform(tenant, PLATFORM, { active: true, optional: [...(options.platformOptional ?? BACKUP_PLATFORM_PROPERTIES)] });
-    await control.putSafe(tenant, SAFE, { members: [{ memberName: clientId, permissions: BACKUP_SAFE_PERMISSIONS }] });
+    await control.putPlatform(tenant, PLATFORM, {
+      active: true,
+      optional: [...(options.platformOptional ?? BACKUP_PLATFORM_PROPERTIES)],
+    });
+    await control.putSafe(tenant, SAFE, {
+      members: [{ memberName: clientId, permissions: BACKUP_SAFE_PERMISSIONS }],
+    });
     return { clientId, clientSecret };
   }
 
@@ -147,20 +170,33 @@ export class BackupE2eHarness {
   }
 
   /** Emits account events through the contract's own record builder (so they are valid by construction). */
-  async emit(events: AccountEventData | AccountEventData[], options: { mode?: ContentMode; id?: string } = {}): Promise<void> {
+  async emit(
+    events: AccountEventData | AccountEventData[],
+    options: { mode?: ContentMode; id?: string } = {},
+  ): Promise<void> {
     const producer = await this.rawProducer();
     for (const data of Array.isArray(events) ? events : [events]) {
       const created = data.version === 1;
       const { message } = buildAccountEventRecord(
-        { type: created ? 'account.created.v1' : 'account.updated.v1', source: '/e2e', data, ...(options.id ? { id: options.id } : {}) },
+        {
+          type: created ? 'account.created.v1' : 'account.updated.v1',
+          source: '/e2e',
+          data,
+          ...(options.id ? { id: options.id } : {}),
+        },
         { mode: options.mode ?? 'binary' },
       );
-      await producer.send({ topic: created ? this.topics.created : this.topics.updated, messages: [message] });
+      await producer.send({
+        topic: created ? this.topics.created : this.topics.updated,
+        messages: [message],
+      });
     }
   }
 
   /** Sends raw bytes (poison records) to the updated-accounts topic. */
-  async sendRaw(messages: { key: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]): Promise<void> {
+  async sendRaw(
+    messages: { key: string | null; value: string | Buffer | null; headers?: Record<string, string> }[],
+  ): Promise<void> {
     const producer = await this.rawProducer();
     await producer.send({ topic: this.topics.updated, messages });
   }
