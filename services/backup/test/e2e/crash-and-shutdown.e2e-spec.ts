@@ -64,7 +64,7 @@ describe('crashes and shutdown of the real service process', () => {
         platformAccountProperties: { label: 'v1' },
         secretManagement: { automaticManagementEnabled: false },
       });
-      expect(accounts[0]!.secret.reveal()).toBe('pw-1');
+      expect(accounts[0].secret.reveal()).toBe('pw-1');
     } finally {
       expect(await second.kill('SIGTERM')).toBe(0);
     }
@@ -87,14 +87,14 @@ describe('crashes and shutdown of the real service process', () => {
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      const group = await admin.describeGroups([harness.env.KAFKA_GROUP_ID!]);
+      const group = await admin.describeGroups([harness.env.KAFKA_GROUP_ID]);
       expect(group.groups[0]?.members).toEqual([]);
       const offsets = await admin.fetchOffsets({
-        groupId: harness.env.KAFKA_GROUP_ID!,
+        groupId: harness.env.KAFKA_GROUP_ID,
         topics: [harness.topics.created],
       });
       const ends = await admin.fetchTopicOffsets(harness.topics.created);
-      const committed = offsets[0]!.partitions.map((p) => p.offset).sort();
+      const committed = offsets[0].partitions.map((p) => p.offset).sort();
       expect(committed).toEqual(ends.map((p) => p.high).sort());
     } finally {
       await admin.disconnect();
