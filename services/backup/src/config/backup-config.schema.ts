@@ -44,9 +44,12 @@ export const backupEnvSchema = z.object({
   BACKUP_RETRY_MAX_DELAY: envDuration().default(300_000),
   BACKUP_RETRY_MAX_PER_ROUND: envInt({ min: 1, max: 10_000 }).default(200),
   BACKUP_WORKSPACE_CACHE_TTL: envDuration().default(5_000),
+  BACKUP_WRITE_LEASE: envDuration().default(60_000),
+  BACKUP_SLOW_WRITE_PARK_AFTER: envDuration().default(2_000),
 
   CYBERARK_REQUEST_TIMEOUT: envDuration().default(10_000),
   CYBERARK_RETRIES: envInt({ min: 0, max: 10 }).default(2),
+  CYBERARK_MAX_RETRY_TIME: envDuration().default(5_000),
   CYBERARK_BREAKER_ERROR_PERCENT: envInt({ min: 1, max: 100 }).default(50),
   CYBERARK_BREAKER_VOLUME_THRESHOLD: envInt({ min: 1, max: 10_000 }).default(5),
   CYBERARK_BREAKER_RESET_TIMEOUT: envDuration().default(30_000),

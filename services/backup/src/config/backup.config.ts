@@ -45,10 +45,15 @@ export interface BackupConfig {
     readonly retryMaxDelayMs: number;
     readonly retryMaxPerRound: number;
     readonly workspaceCacheTtlMs: number;
+    readonly writeLeaseMs: number;
+    readonly slowWriteParkAfterMs: number;
   };
   readonly cyberark: {
     readonly requestTimeoutMs: number;
     readonly retries: number;
+    readonly maxRetryTimeMs: number;
+    /** Longest one write can take, token request and retries included: what write leases must cover. */
+    readonly writeDeadlineMs: number;
     readonly breaker: {
       readonly errorThresholdPercentage: number;
       readonly volumeThreshold: number;
@@ -79,6 +84,7 @@ function toConfig(env: BackupEnv): BackupConfig {
       'KAFKA_HEARTBEAT_INTERVAL must be at most a third of KAFKA_SESSION_TIMEOUT',
     ]);
   }
+  checkLease(env);
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -116,10 +122,14 @@ function toConfig(env: BackupEnv): BackupConfig {
       retryMaxDelayMs: env.BACKUP_RETRY_MAX_DELAY,
       retryMaxPerRound: env.BACKUP_RETRY_MAX_PER_ROUND,
       workspaceCacheTtlMs: env.BACKUP_WORKSPACE_CACHE_TTL,
+      writeLeaseMs: env.BACKUP_WRITE_LEASE,
+      slowWriteParkAfterMs: env.BACKUP_SLOW_WRITE_PARK_AFTER,
     },
     cyberark: {
       requestTimeoutMs: env.CYBERARK_REQUEST_TIMEOUT,
       retries: env.CYBERARK_RETRIES,
+      maxRetryTimeMs: env.CYBERARK_MAX_RETRY_TIME,
+      writeDeadlineMs: writeDeadlineMs(env),
       breaker: {
         errorThresholdPercentage: env.CYBERARK_BREAKER_ERROR_PERCENT,
         volumeThreshold: env.CYBERARK_BREAKER_VOLUME_THRESHOLD,
@@ -132,6 +142,21 @@ function toConfig(env: BackupEnv): BackupConfig {
       ...(env.LOCAL_UNWRAP_KEYS_FILE ? { localUnwrapKeysFile: env.LOCAL_UNWRAP_KEYS_FILE } : {}),
     },
   };
+}
+
+/** A token request, then attempts bounded by the retry budget, the last of which may take a full timeout. */
+function writeDeadlineMs(env: BackupEnv): number {
+  return 2 * env.CYBERARK_REQUEST_TIMEOUT + env.CYBERARK_MAX_RETRY_TIME + 1_000;
+}
+
+function checkLease(env: BackupEnv): void {
+  if (env.BACKUP_WRITE_LEASE <= writeDeadlineMs(env) + env.BACKUP_SLOW_WRITE_PARK_AFTER) {
+    throw new ConfigurationError([
+      `BACKUP_WRITE_LEASE must exceed 2 × CYBERARK_REQUEST_TIMEOUT + CYBERARK_MAX_RETRY_TIME + 1s + BACKUP_SLOW_WRITE_PARK_AFTER (${
+        writeDeadlineMs(env) + env.BACKUP_SLOW_WRITE_PARK_AFTER
+      } ms): a write must always finish inside its lease`,
+    ]);
+  }
 }
 
 function saslSettings(env: BackupEnv): Pick<BackupConfig['kafka'], 'sasl'> {

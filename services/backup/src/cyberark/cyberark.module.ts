@@ -16,7 +16,7 @@ import { CYBERARK_CLIENT_FACTORY } from './cyberark.tokens';
       useFactory: (config: BackupConfig, registry: Registry) =>
         new CyberArkClientFactory({
           timeoutMs: config.cyberark.requestTimeoutMs,
-          retry: { retries: config.cyberark.retries },
+          retry: { retries: config.cyberark.retries, maxRetryTimeMs: config.cyberark.maxRetryTimeMs },
           breaker: {
             errorThresholdPercentage: config.cyberark.breaker.errorThresholdPercentage,
             volumeThreshold: config.cyberark.breaker.volumeThreshold,

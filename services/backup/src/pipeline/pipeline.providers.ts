@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type Provider } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -18,12 +20,11 @@ import { EventSecretsResolver, type SecretsDecryptor } from './adapters/event-se
 import { PgWorkspaceTargets } from './adapters/pg-workspace-targets.adapter';
 import { CipherRecordSealer } from './adapters/record-sealer.adapter';
 import { AccountJobRunner } from './batch/account-job.runner';
-import { BatchPlanner } from './batch/batch-planner';
+import { BatchPlanner, type WriteLeaseSettings } from './batch/batch-planner';
 import { BatchProcessor, type BackpressureSignal } from './batch/batch.processor';
 import { TenantConcurrencyLimiter } from './batch/concurrency-limiter';
 import { OutcomeRecorder } from './batch/outcome-recorder';
 import { PartitionLocks } from './batch/partition-locks';
-import { WriteFence } from './batch/write-fence';
 import { type FieldHasher } from './mapping/account-fingerprint';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
 import { BATCH_CONSUMER, PIPELINE_METRICS } from './pipeline.tokens';
@@ -38,9 +39,11 @@ import { BACKUP_STATE_STORE } from './store/backup-state.store';
 import { PgBackupStateStore } from './store/pg-backup-state.store';
 import { KafkaBatchTransport } from './transport/kafka-batch.transport';
 
-/** The longest a single CyberArk write may take, retries included: what the write fence must allow for. */
-function writeDeadlineMs(config: BackupConfig): number {
-  return config.cyberark.requestTimeoutMs * (config.cyberark.retries + 1);
+/** Identifies this process's write leases; a restart is a new owner, so a crashed owner's leases simply expire. */
+const LEASE_OWNER = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+
+function leaseSettings(config: BackupConfig): WriteLeaseSettings {
+  return { owner: LEASE_OWNER, ttlMs: config.pipeline.writeLeaseMs };
 }
 
 function backpressureFor(consumer: BatchConsumerPort, metrics: PipelineMetrics): BackpressureSignal {
@@ -117,12 +120,11 @@ export const pipelineProviders: Provider[] = [
   PartitionLocks,
   {
     provide: AccountJobRunner,
-    inject: [CYBERARK_GATEWAY, SECRETS_RESOLVER, FIELD_HASHER, BATCH_CONSUMER, BACKUP_CONFIG],
+    inject: [CYBERARK_GATEWAY, SECRETS_RESOLVER, FIELD_HASHER, BACKUP_CONFIG],
     useFactory: (
       gateway: CyberArkGateway,
       secrets: EventSecretsResolver,
       hash: FieldHasher,
-      consumer: BatchConsumerPort,
       config: BackupConfig,
     ) =>
       new AccountJobRunner(
@@ -130,11 +132,7 @@ export const pipelineProviders: Provider[] = [
         secrets,
         new AccountWriter(hash),
         new TenantConcurrencyLimiter(config.pipeline.tenantMaxInFlight, config.pipeline.maxInFlight),
-        new WriteFence(
-          () => consumer.lastHeartbeatAt(),
-          config.kafka.sessionTimeoutMs,
-          writeDeadlineMs(config),
-        ),
+        { writeDeadlineMs: config.cyberark.writeDeadlineMs },
       ),
   },
   {
@@ -150,8 +148,9 @@ export const pipelineProviders: Provider[] = [
   },
   {
     provide: BatchPlanner,
-    inject: [WORKSPACE_TARGETS, BACKUP_STATE_STORE],
-    useFactory: (targets: PgWorkspaceTargets, store: PgBackupStateStore) => new BatchPlanner(targets, store),
+    inject: [WORKSPACE_TARGETS, BACKUP_STATE_STORE, BACKUP_CONFIG],
+    useFactory: (targets: PgWorkspaceTargets, store: PgBackupStateStore, config: BackupConfig) =>
+      new BatchPlanner(targets, store, leaseSettings(config)),
   },
   {
     provide: BatchProcessor,
@@ -188,6 +187,8 @@ export const pipelineProviders: Provider[] = [
         {
           heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
           persistBackoff: { baseMs: 200, maxMs: 10_000 },
+          slowWriteParkAfterMs: config.pipeline.slowWriteParkAfterMs,
+          leaseOwner: LEASE_OWNER,
         },
         logger.logger.child({ component: 'batch-processor' }),
       ),
@@ -234,6 +235,7 @@ export const pipelineProviders: Provider[] = [
           pollIntervalMs: config.pipeline.retryPollIntervalMs,
           maxPerRound: config.pipeline.retryMaxPerRound,
           openCircuitRecheckMs: config.cyberark.breaker.resetTimeoutMs,
+          lease: leaseSettings(config),
         },
         logger.logger.child({ component: 'retry-worker' }),
       ),

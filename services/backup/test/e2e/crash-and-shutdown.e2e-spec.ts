@@ -29,34 +29,44 @@ describe('crashes and shutdown of the real service process', () => {
     await harness?.close();
   });
 
-  it('kill -9 between the CyberArk write and the offset commit still ends with exactly one account', async () => {
+  async function killDuringWrite(options: {
+    delayMs: number;
+    env: Record<string, string>;
+  }): Promise<{ workspace: string; tenant: string }> {
     const workspace = uniqueName('ws');
     const tenant = uniqueName('tenant');
     await harness.enableWorkspace(workspace, tenant);
     // The simulator stores the new account, then holds the answer: the process dies in that window.
     await harness.simulator.control.addFault(tenant, {
       type: 'delay-after-write',
-      delayMs: 15_000,
+      delayMs: options.delayMs,
       families: ['accounts'],
       methods: ['POST'],
       count: 1,
     });
-
-    const first = startServiceProcess({ ...harness.env, LOG_LEVEL: 'warn' });
+    const first = startServiceProcess({ ...harness.env, ...options.env, LOG_LEVEL: 'warn' });
     await harness.emit(account(workspace, 'acc-crash', 1));
     await harness.waitForAccount(
       tenant,
       (a) => a.name === `vb.${workspace}.acc-crash`,
       'the write to land in CyberArk',
+      60_000,
     );
-    expect(await appliedVersion(harness, workspace, 'acc-crash')).toBeUndefined();
     await first.kill('SIGKILL');
+    expect(await appliedVersion(harness, workspace, 'acc-crash')).toBeUndefined();
+    return { workspace, tenant };
+  }
 
-    const second = startServiceProcess({ ...harness.env, LOG_LEVEL: 'warn' });
+  async function expectExactlyOneBackupAfterRestart(
+    workspace: string,
+    tenant: string,
+    env: Record<string, string>,
+  ): Promise<void> {
+    const second = startServiceProcess({ ...harness.env, ...env, LOG_LEVEL: 'warn' });
     try {
       await waitFor(async () => (await appliedVersion(harness, workspace, 'acc-crash')) === 1, {
         timeoutMs: 60_000,
-        description: 'the redelivered event to be applied after restart',
+        description: 'the interrupted backup to be completed after restart',
       });
       const accounts = await harness.accounts(tenant);
       expect(accounts).toHaveLength(1);
@@ -68,6 +78,18 @@ describe('crashes and shutdown of the real service process', () => {
     } finally {
       expect(await second.kill('SIGTERM')).toBe(0);
     }
+  }
+
+  it('kill -9 between the CyberArk write and the offset commit: redelivered, adopted, exactly one account', async () => {
+    // The answer comes before the batch would park the write, so the offset is not committed yet.
+    const env = { BACKUP_SLOW_WRITE_PARK_AFTER: '8s', BACKUP_WRITE_LEASE: '16s' };
+    const { workspace, tenant } = await killDuringWrite({ delayMs: 3_000, env });
+    await expectExactlyOneBackupAfterRestart(workspace, tenant, env);
+  });
+
+  it('kill -9 while a slow write was parked and committed: the retry worker completes it, exactly one account', async () => {
+    const { workspace, tenant } = await killDuringWrite({ delayMs: 20_000, env: {} });
+    await expectExactlyOneBackupAfterRestart(workspace, tenant, {});
   });
 
   it('SIGTERM drains, commits and leaves the group, exiting 0', async () => {

@@ -1,19 +1,23 @@
+import { AppError } from '@vault-backup/errors';
 import { type AccountEvent } from '@vault-backup/event-contract';
+import { accountKey } from '../domain/account-snapshot';
 import { toBackupFailure } from '../domain/backup-failure';
 import { type BackupOutcome } from '../domain/backup-outcome';
+import { type AccountFingerprint } from '../mapping/account-fingerprint';
 import { toDesiredAccount } from '../mapping/backup-account.mapper';
 import { type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
 import { type SecretsResolverPort } from '../ports/secrets-resolver.port';
 import { type ActiveWorkspace } from '../ports/workspace-targets.port';
-import { type AccountState } from '../store/backup-state.types';
+import { type AccountRef, type AccountState } from '../store/backup-state.types';
 import { type AccountWriter } from '../writer/account.writer';
 import { type TenantConcurrencyLimiter } from './concurrency-limiter';
-import { OwnershipLostError, type WriteFence } from './write-fence';
 
 export interface AccountJob {
   readonly event: AccountEvent;
   readonly workspace: ActiveWorkspace;
   readonly state: AccountState | undefined;
+  /** Local time (ms) at which this job's write lease may already have expired; no write may end later. */
+  readonly leaseDeadline: number;
 }
 
 export const CIRCUIT_OPEN_FAILURE = {
@@ -23,40 +27,120 @@ export const CIRCUIT_OPEN_FAILURE = {
   retriable: true,
 } as const;
 
+/** The write lease would expire before a write could finish (the job queued too long): try again later. */
+export class WriteLeaseExpiredError extends AppError {
+  readonly code = 'WRITE_LEASE_EXPIRED';
+  readonly retriable = true;
+  readonly errorClass = 'write-contention';
+}
+
+interface WrittenState {
+  readonly version: number;
+  readonly cyberArkAccountId: string | null;
+  readonly fingerprint: AccountFingerprint;
+}
+
+export interface AccountJobRunnerSettings {
+  /** The longest one CyberArk write can take, retries included. */
+  readonly writeDeadlineMs: number;
+  /** Bound on remembered written versions (they are forgotten once persisted). */
+  readonly maxRememberedVersions?: number;
+}
+
 /**
  * Backs up one account at one version: the step shared by the batch processor and the retry
- * worker. It returns an outcome for everything except lost partition ownership, which must abort
- * the caller's batch so nothing is committed.
+ * worker. Writes to one account are serialised in a lane, and a version never overtakes a higher
+ * one written by this process (created and updated events of an account arrive on two topics, so
+ * two batches may carry the same account at once).
  */
 export class AccountJobRunner {
+  private readonly lanes = new Map<string, Promise<BackupOutcome>>();
+  /**
+   * The newest state this process wrote per account, until it is persisted: a later job of the same
+   * account (possibly planned before that write) must diff against it, not against older stored state.
+   */
+  private readonly written = new Map<string, WrittenState>();
+
   constructor(
     private readonly gateway: CyberArkGatewayPort,
     private readonly secrets: SecretsResolverPort,
     private readonly writer: AccountWriter,
     private readonly limiter: TenantConcurrencyLimiter,
-    private readonly fence: WriteFence,
+    private readonly settings: AccountJobRunnerSettings,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  async run(job: AccountJob): Promise<BackupOutcome> {
-    const { event, workspace, state } = job;
-    if (state && state.appliedVersion >= event.data.version)
-      return { kind: 'superseded', reason: 'already-applied' };
-    if (this.gateway.isCircuitOpen(workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
+  run(job: AccountJob): Promise<BackupOutcome> {
+    const key = accountKey(job.event.data.workspaceId, job.event.data.accountId);
+    const previous = this.lanes.get(key);
+    const current = (previous ?? Promise.resolve()).then(() => this.runNow(job, key));
+    this.lanes.set(key, current);
+    void current.finally(() => {
+      if (this.lanes.get(key) === current) this.lanes.delete(key);
+    });
+    return current;
+  }
+
+  /** True while a write of the account is queued or in flight in this process. */
+  isBusy(ref: AccountRef): boolean {
+    return this.lanes.has(accountKey(ref.workspaceId, ref.accountId));
+  }
+
+  /** Called once applied states are stored: PostgreSQL now guards those versions. */
+  forgetPersisted(
+    states: readonly { workspaceId: string; accountId: string; appliedVersion: number }[],
+  ): void {
+    for (const state of states) {
+      const key = accountKey(state.workspaceId, state.accountId);
+      if ((this.written.get(key)?.version ?? 0) <= state.appliedVersion && !this.lanes.has(key))
+        this.written.delete(key);
+    }
+  }
+
+  private async runNow(job: AccountJob, key: string): Promise<BackupOutcome> {
+    const version = job.event.data.version;
+    const known = this.newestKnown(job, key);
+    if ((known?.version ?? 0) >= version) return { kind: 'superseded', reason: 'already-applied' };
+    if (this.gateway.isCircuitOpen(job.workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
     try {
-      return await this.limiter.run(workspace.tenantKey, () => this.write(job));
+      const outcome = await this.limiter.run(job.workspace.tenantKey, () => this.write(job, known));
+      if (outcome.kind === 'applied') {
+        this.remember(key, {
+          version,
+          cyberArkAccountId: outcome.cyberArkAccountId,
+          fingerprint: outcome.fingerprint,
+        });
+      }
+      return outcome;
     } catch (error) {
-      if (error instanceof OwnershipLostError) throw error;
       const failure = toBackupFailure(error);
       return failure.retriable ? { kind: 'deferred', failure } : { kind: 'failed', failure };
     }
   }
 
-  private async write({ event, workspace, state }: AccountJob): Promise<BackupOutcome> {
+  private newestKnown(job: AccountJob, key: string): WrittenState | undefined {
+    const written = this.written.get(key);
+    const stored = job.state;
+    if (written && (!stored || written.version >= stored.appliedVersion)) return written;
+    if (!stored) return undefined;
+    return {
+      version: stored.appliedVersion,
+      cyberArkAccountId: stored.cyberArkAccountId,
+      fingerprint: stored.fingerprint,
+    };
+  }
+
+  private async write(
+    { event, workspace, leaseDeadline }: AccountJob,
+    current: WrittenState | undefined,
+  ): Promise<BackupOutcome> {
     const secrets = await this.secrets.resolve(event, workspace);
     const desired = toDesiredAccount(event.data, secrets, workspace.target);
-    this.fence.assertMayWrite();
-    const known = state?.cyberArkAccountId
-      ? { cyberArkAccountId: state.cyberArkAccountId, fingerprint: state.fingerprint }
+    if (this.now() + this.settings.writeDeadlineMs > leaseDeadline) {
+      throw new WriteLeaseExpiredError('the write lease would expire before the write could finish');
+    }
+    const known = current?.cyberArkAccountId
+      ? { cyberArkAccountId: current.cyberArkAccountId, fingerprint: current.fingerprint }
       : undefined;
     const result = await this.writer.apply(this.gateway.accountsFor(workspace), desired, known);
     return {
@@ -66,5 +150,14 @@ export class AccountJobRunner {
       cyberArkName: desired.name,
       fingerprint: result.fingerprint,
     };
+  }
+
+  private remember(key: string, state: WrittenState): void {
+    if ((this.written.get(key)?.version ?? 0) < state.version) this.written.set(key, state);
+    const limit = this.settings.maxRememberedVersions ?? 100_000;
+    if (this.written.size > limit) {
+      const oldest = this.written.keys().next().value;
+      if (oldest !== undefined) this.written.delete(oldest);
+    }
   }
 }

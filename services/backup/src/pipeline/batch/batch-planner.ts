@@ -8,19 +8,41 @@ import { type AccountJob } from './account-job.runner';
 
 /** A record of the batch with either its final outcome already known, or the job that decides it. */
 export type PlannedRecord =
-  | { readonly record: ConsumedRecord; readonly event?: AccountEvent; readonly outcome: BackupOutcome }
+  | {
+      readonly record: ConsumedRecord;
+      readonly event?: AccountEvent;
+      readonly outcome: BackupOutcome;
+      /** The batch claimed this account's write lease and must release it. */
+      readonly leaseClaimed?: boolean;
+    }
   | { readonly record: ConsumedRecord; readonly event: AccountEvent; readonly job: AccountJob };
+
+export interface WriteLeaseSettings {
+  /** Identifies this process as a lease owner. */
+  readonly owner: string;
+  readonly ttlMs: number;
+}
+
+export const LEASE_HELD_FAILURE = {
+  errorClass: 'write-contention',
+  code: 'WRITE_LEASE_HELD',
+  message: 'another writer holds this account right now; parked until it is done',
+  retriable: true,
+} as const;
 
 /**
  * Decides as much as possible without calling CyberArk, with a constant number of database round
  * trips per batch: decode and validate every record, keep only the newest version of each account
  * (full-state snapshots make older ones in the same batch redundant), drop unconfigured workspaces,
- * and load the applied and parked versions of the rest.
+ * claim write leases for the rest, and only then load their applied and parked versions (so what a
+ * previous lease holder stored is seen).
  */
 export class BatchPlanner {
   constructor(
     private readonly targets: WorkspaceTargetsPort,
     private readonly store: BackupStateStore,
+    private readonly lease: WriteLeaseSettings,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async plan(records: readonly ConsumedRecord[]): Promise<PlannedRecord[]> {
@@ -33,14 +55,19 @@ export class BatchPlanner {
     const candidates = [...newest.values()]
       .map((index) => (decoded[index]?.result as { event: AccountEvent }).event)
       .filter((event) => workspaces.has(event.data.workspaceId));
-    const refs = candidates.map((event) => ({
-      workspaceId: event.data.workspaceId,
-      accountId: event.data.accountId,
+    const claims = candidates.map(({ data }) => ({
+      workspaceId: data.workspaceId,
+      accountId: data.accountId,
+      version: data.version,
     }));
+    const claimedAt = this.now();
+    const claimed = await this.store.claimLeases(claims, this.lease.owner, this.lease.ttlMs);
+    const refs = claims.filter((claim) => claimed.has(accountKey(claim.workspaceId, claim.accountId)));
     const [states, pending] = await Promise.all([
       this.store.loadStates(refs),
       this.store.loadPendingVersions(refs),
     ]);
+    const leaseDeadline = claimedAt + this.lease.ttlMs;
 
     return decoded.map(({ record, result }, index): PlannedRecord => {
       if (!result.ok) {
@@ -59,11 +86,18 @@ export class BatchPlanner {
       const workspace = workspaces.get(event.data.workspaceId);
       if (!workspace)
         return { record, event, outcome: { kind: 'skipped', reason: 'no-active-configuration' } };
+      if (!claimed.has(key))
+        return { record, event, outcome: { kind: 'deferred', failure: LEASE_HELD_FAILURE } };
       const parkedVersion = pending.get(key);
       if (parkedVersion !== undefined && parkedVersion >= event.data.version) {
-        return { record, event, outcome: { kind: 'superseded', reason: 'already-applied' } };
+        return {
+          record,
+          event,
+          outcome: { kind: 'superseded', reason: 'already-applied' },
+          leaseClaimed: true,
+        };
       }
-      return { record, event, job: { event, workspace, state: states.get(key) } };
+      return { record, event, job: { event, workspace, state: states.get(key), leaseDeadline } };
     });
   }
 }

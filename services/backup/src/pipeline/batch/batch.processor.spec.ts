@@ -1,6 +1,6 @@
 import { CyberArkInvalidPropertyError, CyberArkUnavailableError } from '@vault-backup/cyberark';
 import { type RecordBatch } from '@vault-backup/kafka';
-import { silentLogger } from '@vault-backup/testing';
+import { silentLogger, waitFor } from '@vault-backup/testing';
 import { Registry } from 'prom-client';
 import { PipelineMetrics } from '../metrics/pipeline.metrics';
 import { AccountWriter } from '../writer/account.writer';
@@ -20,9 +20,8 @@ import { BatchProcessor } from './batch.processor';
 import { TenantConcurrencyLimiter } from './concurrency-limiter';
 import { OutcomeRecorder } from './outcome-recorder';
 import { PartitionLocks } from './partition-locks';
-import { WriteFence } from './write-fence';
 
-function pipeline() {
+function pipeline(options: { slowWriteParkAfterMs?: number } = {}) {
   const store = new InMemoryStateStore();
   const targets = new FakeTargets(
     new Map([
@@ -42,7 +41,7 @@ function pipeline() {
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
     new TenantConcurrencyLimiter(4, 16),
-    new WriteFence(() => Date.now(), 30_000, 10_000),
+    { writeDeadlineMs: 10_000 },
   );
   const recorder = new OutcomeRecorder(
     deadLetter,
@@ -52,17 +51,22 @@ function pipeline() {
   );
   const paused: boolean[] = [];
   const processor = new BatchProcessor(
-    new BatchPlanner(targets, store),
+    new BatchPlanner(targets, store, { owner: 'test-owner', ttlMs: 60_000 }),
     runner,
     recorder,
     store,
     new PartitionLocks(),
     metrics,
     { persistenceFailing: () => paused.push(true), persistenceRecovered: () => paused.push(false) },
-    { heartbeatIntervalMs: 1_000, persistBackoff: { baseMs: 1, maxMs: 5 } },
+    {
+      heartbeatIntervalMs: 1_000,
+      persistBackoff: { baseMs: 1, maxMs: 5 },
+      slowWriteParkAfterMs: options.slowWriteParkAfterMs ?? 2_000,
+      leaseOwner: 'test-owner',
+    },
     silentLogger(),
   );
-  return { store, targets, gateway, deadLetter, metrics, processor, paused };
+  return { store, targets, gateway, deadLetter, metrics, processor, paused, runner };
 }
 
 function batchOf(...records: RecordBatch['records']): RecordBatch {
@@ -272,5 +276,83 @@ describe('BatchProcessor', () => {
     setTimeout(() => (control.active = false), 20);
     await processing;
     expect(control.committed).toBeUndefined();
+  });
+
+  it('parks an account another writer holds, without writing it, and releases its own leases', async () => {
+    const { processor, gateway, store } = pipeline();
+    store.leases.set('ws-1:acc-held', { owner: 'other-instance', version: 7, until: Date.now() + 60_000 });
+    const control = new FakeBatchControl();
+    await processor.process(
+      batchOf(
+        accountRecord({ accountId: 'acc-held', version: 8 }),
+        accountRecord({ accountId: 'acc-free', version: 1 }),
+      ),
+      control,
+    );
+    expect(gateway.tenant('tenant-a').accounts.size).toBe(1);
+    expect(store.pending.get('ws-1:acc-held')).toMatchObject({
+      version: 8,
+      lastErrorCode: 'WRITE_LEASE_HELD',
+    });
+    expect(store.leases.get('ws-1:acc-held')?.owner).toBe('other-instance');
+    expect(store.leases.has('ws-1:acc-free')).toBe(false);
+    expect(control.committed).toBeDefined();
+  });
+
+  it('parks a write slower than the batch deadline, commits, then records the write when it lands', async () => {
+    const { processor, gateway, store } = pipeline({ slowWriteParkAfterMs: 50 });
+    gateway.tenant('tenant-a').latencyMs = 400;
+    const control = new FakeBatchControl();
+    const started = Date.now();
+    await processor.process(
+      batchOf(
+        accountRecord({ accountId: 'acc-slow', version: 1 }),
+        accountRecord({ workspaceId: 'ws-2', accountId: 'acc-fast', version: 1 }),
+      ),
+      control,
+    );
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(control.committed).toBeDefined();
+    expect(store.pending.get('ws-1:acc-slow')).toMatchObject({ lastErrorCode: 'SLOW_WRITE' });
+    expect(store.leases.get('ws-1:acc-slow')?.owner).toBe('test-owner');
+    expect(gateway.tenant('tenant-b').accounts.size).toBe(1);
+    await waitFor(() => store.states.get('ws-1:acc-slow')?.appliedVersion === 1, {
+      description: 'the late write recorded',
+    });
+    await waitFor(() => !store.pending.has('ws-1:acc-slow') && !store.leases.has('ws-1:acc-slow'), {
+      description: 'parked entry and lease cleared',
+    });
+    expect(gateway.tenant('tenant-a').calls).toEqual(['add']);
+  });
+
+  it('never lets an older version from another topic overtake a newer one being written in this process', async () => {
+    const { processor, gateway } = pipeline();
+    gateway.tenant('tenant-a').latencyMs = 100;
+    await processor.process(
+      batchOf(accountRecord({ version: 1, label: 'one', phone: '+1' })),
+      new FakeBatchControl(),
+    );
+    const updated = {
+      topic: 'account-updated',
+      partition: 0,
+      highWatermark: '1000',
+      records: [
+        accountRecord({ version: 3, label: 'three', phone: '+1' }, { topic: 'account-updated', offset: 900 }),
+      ],
+    };
+    const created = {
+      topic: 'account-created',
+      partition: 0,
+      highWatermark: '1000',
+      records: [
+        accountRecord({ version: 2, label: 'two', phone: '+2' }, { topic: 'account-created', offset: 901 }),
+      ],
+    };
+    await Promise.all([
+      processor.process(updated, new FakeBatchControl()),
+      processor.process(created, new FakeBatchControl()),
+    ]);
+    const account = gateway.tenant('tenant-a').only();
+    expect(account.platformAccountProperties).toMatchObject({ label: 'three', phone: '+1' });
   });
 });

@@ -1,18 +1,26 @@
 import { type Logger } from 'pino';
+import { type AccountEvent } from '@vault-backup/event-contract';
 import { type BatchControl, type RecordBatch } from '@vault-backup/kafka';
 import { describeError } from '@vault-backup/errors';
 import { backoffDelay, type BackoffPolicy } from '../domain/backoff';
 import { type PipelineMetrics } from '../metrics/pipeline.metrics';
+import { type BackupOutcome } from '../domain/backup-outcome';
 import { type BackupStateStore } from '../store/backup-state.store';
-import { isEmptyOutcomeWrite, type OutcomeWrite } from '../store/backup-state.types';
+import { emptyOutcomeWrite, isEmptyOutcomeWrite, type OutcomeWrite } from '../store/backup-state.types';
 import { type AccountJobRunner } from './account-job.runner';
 import { type BatchPlanner, type PlannedRecord } from './batch-planner';
 import { type OutcomeRecorder, type RecordResult } from './outcome-recorder';
 import { type PartitionLocks } from './partition-locks';
-import { OwnershipLostError } from './write-fence';
 
 export interface BatchProcessorSettings {
   readonly heartbeatIntervalMs: number;
+  /**
+   * How long a batch waits for one account's CyberArk write before parking it (the write goes on in
+   * the background under its lease). Keeps one slow tenant from holding back a shared partition.
+   */
+  readonly slowWriteParkAfterMs: number;
+  /** Owner id of this process's write leases. */
+  readonly leaseOwner: string;
   /** Backoff while PostgreSQL cannot store outcomes; the batch waits (and heartbeats), it is never skipped. */
   readonly persistBackoff: BackoffPolicy;
 }
@@ -64,12 +72,6 @@ export class BatchProcessor {
         Math.max(0, lag),
       );
       timer();
-    } catch (error) {
-      if (!(error instanceof OwnershipLostError)) throw error;
-      this.logger.warn(
-        { topic: batch.topic, partition: batch.partition, reason: error.message },
-        'partition ownership lost; batch handed back uncommitted',
-      );
     } finally {
       clearInterval(keepAlive);
     }
@@ -79,20 +81,69 @@ export class BatchProcessor {
   private async handle(batch: RecordBatch, control: BatchControl): Promise<boolean> {
     const planned = await this.retryWhileActive(control, () => this.planner.plan(batch.records));
     if (!planned) return false;
-    const results = await Promise.all(planned.map((entry) => this.resolve(entry)));
+    const resolved = await Promise.all(planned.map((entry) => this.resolve(entry)));
     if (!control.isActive()) return false;
-    const write = await this.retryWhileActive(control, () => this.recorder.record(results));
-    if (!write) return false;
+    const results = resolved.map((entry) => entry.result);
+    const recorded = await this.retryWhileActive(control, () => this.recorder.record(results));
+    if (!recorded) return false;
+    const write: OutcomeWrite = {
+      ...recorded,
+      releasedLeases: { owner: this.settings.leaseOwner, claims: leasesToRelease(resolved) },
+    };
     if (!(await this.persist(write, control))) return false;
+    this.runner.forgetPersisted(write.applied);
     await control.commit((batch.records.at(-1) as { offset: string }).offset);
     this.report(batch.topic, results);
+    for (const entry of resolved) if (entry.late) this.finishLate(entry.result, entry.late);
     return true;
   }
 
-  private async resolve(entry: PlannedRecord): Promise<RecordResult> {
+  private async resolve(entry: PlannedRecord): Promise<ResolvedRecord> {
     const base = { record: entry.record, attempts: 1, ...(entry.event ? { event: entry.event } : {}) };
-    if ('outcome' in entry) return { ...base, outcome: entry.outcome };
-    return { ...base, outcome: await this.runner.run(entry.job) };
+    if ('outcome' in entry)
+      return { result: { ...base, outcome: entry.outcome }, releaseLease: entry.leaseClaimed === true };
+    const running = this.runner.run(entry.job);
+    const outcome = await Promise.race([
+      running,
+      delay(this.settings.slowWriteParkAfterMs).then(() => undefined),
+    ]);
+    if (outcome) return { result: { ...base, outcome }, releaseLease: true };
+    // Still writing: park the record now; the write finishes under its lease and is recorded then.
+    return {
+      result: { ...base, outcome: { kind: 'deferred', failure: SLOW_WRITE_FAILURE } },
+      releaseLease: false,
+      late: running,
+    };
+  }
+
+  /** A write that outlived its batch: store its result and free the account's lease. */
+  private finishLate(result: RecordResult, late: Promise<BackupOutcome>): void {
+    const event = result.event as AccountEvent;
+    const claim = {
+      workspaceId: event.data.workspaceId,
+      accountId: event.data.accountId,
+      version: event.data.version,
+    };
+    late
+      .then(async (outcome) => {
+        const recorded =
+          outcome.kind === 'applied'
+            ? await this.recorder.record([{ ...result, outcome }])
+            : emptyOutcomeWrite();
+        await this.store.saveOutcomes({
+          ...recorded,
+          releasedLeases: { owner: this.settings.leaseOwner, claims: [claim] },
+        });
+        this.runner.forgetPersisted(recorded.applied);
+        this.logger.info(
+          { ...claim, outcome: outcome.kind },
+          'late write finished after its record was parked',
+        );
+      })
+      .catch((error: unknown) => {
+        // The parked record stays; the retry worker converges it once the lease expires.
+        this.logger.warn({ ...claim, reason: describeError(error) }, 'could not record a late write');
+      });
   }
 
   private async persist(write: OutcomeWrite, control: BatchControl): Promise<boolean> {
@@ -116,7 +167,6 @@ export class BatchProcessor {
         if (attempt > 1) this.backpressure.persistenceRecovered();
         return result;
       } catch (error) {
-        if (error instanceof OwnershipLostError) throw error;
         this.metrics.persistFailures.inc();
         if (attempt === 1) this.backpressure.persistenceFailing();
         this.logger.warn(
@@ -169,4 +219,39 @@ export class BatchProcessor {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+interface ResolvedRecord {
+  readonly result: RecordResult;
+  /** The batch holds this account's write lease and gives it back when it commits. */
+  readonly releaseLease: boolean;
+  /** The write still running in the background for a record parked as slow. */
+  readonly late?: Promise<BackupOutcome>;
+}
+
+export const SLOW_WRITE_FAILURE = {
+  errorClass: 'unavailable',
+  code: 'SLOW_WRITE',
+  message: 'CyberArk did not answer within the batch deadline; parked while the write completes',
+  retriable: true,
+} as const;
+
+function leasesToRelease(
+  resolved: readonly ResolvedRecord[],
+): { workspaceId: string; accountId: string; version: number }[] {
+  return resolved.flatMap(({ result, releaseLease }) =>
+    releaseLease && result.event
+      ? [
+          {
+            workspaceId: result.event.data.workspaceId,
+            accountId: result.event.data.accountId,
+            version: result.event.data.version,
+          },
+        ]
+      : [],
+  );
 }

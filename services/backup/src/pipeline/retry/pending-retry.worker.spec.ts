@@ -6,7 +6,6 @@ import { AccountJobRunner } from '../batch/account-job.runner';
 import { TenantConcurrencyLimiter } from '../batch/concurrency-limiter';
 import { OutcomeRecorder } from '../batch/outcome-recorder';
 import { PartitionLocks } from '../batch/partition-locks';
-import { WriteFence } from '../batch/write-fence';
 import { PipelineMetrics } from '../metrics/pipeline.metrics';
 import { accountRecord, activeWorkspace, testHasher } from '../test/pipeline.fixtures';
 import {
@@ -23,6 +22,7 @@ const HOUR = 3_600_000;
 
 function setup(now: { value: number }) {
   const store = new InMemoryStateStore();
+  store.now = () => now.value;
   const targets = new FakeTargets(new Map([['ws-1', activeWorkspace({ retryBudgetMs: 24 * HOUR })]]));
   const gateway = new FakeGateway();
   const deadLetter = new FakeDeadLetter();
@@ -33,7 +33,8 @@ function setup(now: { value: number }) {
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
     new TenantConcurrencyLimiter(4, 16),
-    new WriteFence(() => undefined, 30_000, 10_000),
+    { writeDeadlineMs: 10_000 },
+    () => now.value,
   );
   const recorder = new OutcomeRecorder(
     deadLetter,
@@ -52,7 +53,12 @@ function setup(now: { value: number }) {
     new PartitionLocks(),
     () => [{ topic: 'account-updated', partitions: [0] }],
     new PipelineMetrics(new Registry()),
-    { pollIntervalMs: 10, maxPerRound: 100, openCircuitRecheckMs: 30_000 },
+    {
+      pollIntervalMs: 10,
+      maxPerRound: 100,
+      openCircuitRecheckMs: 30_000,
+      lease: { owner: 'test-owner', ttlMs: 60_000 },
+    },
     silentLogger(),
     clock,
   );

@@ -13,10 +13,12 @@ import { type PendingBackup } from '../store/backup-state.types';
 import { type AccountJobRunner } from '../batch/account-job.runner';
 import { type OutcomeRecorder, type RecordResult } from '../batch/outcome-recorder';
 import { type PartitionLocks } from '../batch/partition-locks';
-import { OwnershipLostError } from '../batch/write-fence';
+import { type WriteLeaseSettings } from '../batch/batch-planner';
+import { accountKey } from '../domain/account-snapshot';
 
 export interface RetryWorkerSettings {
   readonly pollIntervalMs: number;
+  readonly lease: WriteLeaseSettings;
   readonly maxPerRound: number;
   /** How long to leave a tenant alone while its breaker is open before looking again. */
   readonly openCircuitRecheckMs: number;
@@ -84,7 +86,6 @@ export class PendingRetryWorker {
       this.round = this.runOnce()
         .then(() => undefined)
         .catch((error: unknown) => {
-          if (error instanceof OwnershipLostError) return;
           this.logger.warn({ reason: describeError(error) }, 'retry round failed; trying again next round');
         })
         .finally(() => this.schedule());
@@ -93,6 +94,8 @@ export class PendingRetryWorker {
   }
 
   private async retry(entry: PendingBackup): Promise<void> {
+    // A write of this account that outlived its batch is still running here; it will conclude the entry.
+    if (this.runner.isBusy(entry)) return;
     const record = await this.sealer.open(entry.recordCiphertext, 'pending-backup');
     const decoded = decodeAccountEvent(record);
     if (!decoded.ok) throw new Error('a parked record no longer decodes; the contract changed under it');
@@ -113,26 +116,57 @@ export class PendingRetryWorker {
     } else if (this.now().getTime() - entry.firstFailedAt.getTime() > workspace.retryBudgetMs) {
       outcome = { kind: 'failed', failure: budgetExhausted(entry) };
     } else if (this.gateway.isCircuitOpen(workspace)) {
-      await this.store.reschedulePending(entry, entry.version, {
-        attempts: entry.attempts,
-        nextAttemptAt: new Date(this.now().getTime() + this.settings.openCircuitRecheckMs),
-        errorClass: entry.lastErrorClass,
-        errorCode: entry.lastErrorCode,
-        errorMessage: entry.lastErrorMessage,
-      });
+      await this.postpone(entry, this.now().getTime() + this.settings.openCircuitRecheckMs);
       return;
     } else {
-      const states = await this.store.loadStates([entry]);
+      const claim = { workspaceId: entry.workspaceId, accountId: entry.accountId, version: entry.version };
+      const claimedAt = this.now().getTime();
+      const claimed = await this.store.claimLeases(
+        [claim],
+        this.settings.lease.owner,
+        this.settings.lease.ttlMs,
+      );
+      if (!claimed.has(accountKey(entry.workspaceId, entry.accountId))) {
+        await this.postpone(entry, claimedAt + this.settings.lease.ttlMs);
+        return;
+      }
+      const state = (await this.store.loadStates([entry])).get(
+        accountKey(entry.workspaceId, entry.accountId),
+      );
       outcome = await this.runner.run({
         event,
         workspace,
-        state: states.get(`${entry.workspaceId}:${entry.accountId}`),
+        state,
+        leaseDeadline: claimedAt + this.settings.lease.ttlMs,
       });
+      const recorded = await this.recorder.record([{ ...base, outcome }]);
+      await this.store.saveOutcomes({
+        ...recorded,
+        releasedLeases: { owner: this.settings.lease.owner, claims: [claim] },
+      });
+      this.runner.forgetPersisted(recorded.applied);
+      this.account(record.topic, outcome);
+      return;
     }
     const result: RecordResult = { ...base, outcome };
     await this.store.saveOutcomes(await this.recorder.record([result]));
+    this.account(record.topic, outcome);
+  }
+
+  /** Looks again later without spending an attempt: the tenant or the account is busy, not failing. */
+  private async postpone(entry: PendingBackup, untilMs: number): Promise<void> {
+    await this.store.reschedulePending(entry, entry.version, {
+      attempts: entry.attempts,
+      nextAttemptAt: new Date(untilMs),
+      errorClass: entry.lastErrorClass,
+      errorCode: entry.lastErrorCode,
+      errorMessage: entry.lastErrorMessage,
+    });
+  }
+
+  private account(topic: string, outcome: BackupOutcome): void {
     this.metrics.retryAttempts.inc({ outcome: outcome.kind });
-    this.countFinal(record.topic, outcome);
+    this.countFinal(topic, outcome);
   }
 
   private countFinal(topic: string, outcome: BackupOutcome): void {

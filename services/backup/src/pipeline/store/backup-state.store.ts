@@ -1,6 +1,7 @@
 import {
   type AccountRef,
   type AccountState,
+  type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
 } from './backup-state.types';
@@ -13,6 +14,11 @@ export interface BackupStateStore {
   loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>>;
   /** Versions parked for the given accounts, keyed by `workspaceId:accountId`. */
   loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>>;
+  /**
+   * Claims the right to write each account for `ttlMs` (leases held by another owner and still
+   * valid are not taken). Returns the keys (`workspaceId:accountId`) claimed.
+   */
+  claimLeases(claims: readonly LeaseClaim[], owner: string, ttlMs: number): Promise<Set<string>>;
   /** Writes a batch's outcomes atomically; a lower version never overwrites a higher one. */
   saveOutcomes(write: OutcomeWrite): Promise<void>;
   /** Parked records due for another attempt, for the partitions this instance owns. */

@@ -46,6 +46,11 @@ export interface FailureRecord {
   readonly deadLetter: { readonly topic: string; readonly partition?: number; readonly offset?: string };
 }
 
+/** A request to own the right to write one account at one version. */
+export interface LeaseClaim extends AccountRef {
+  readonly version: number;
+}
+
 /** Everything one batch (or one retry round) decided, written in a single transaction. */
 export interface OutcomeWrite {
   readonly applied: readonly AccountState[];
@@ -54,6 +59,8 @@ export interface OutcomeWrite {
   readonly resolvedPending: readonly (AccountRef & { readonly upToVersion: number })[];
   readonly failures: readonly FailureRecord[];
   readonly skippedByWorkspace: ReadonlyMap<string, number>;
+  /** Write leases this writer is done with (a lease is released only at the version it was claimed for). */
+  readonly releasedLeases?: { readonly owner: string; readonly claims: readonly LeaseClaim[] };
 }
 
 export function emptyOutcomeWrite(): OutcomeWrite {
@@ -66,6 +73,7 @@ export function isEmptyOutcomeWrite(write: OutcomeWrite): boolean {
     write.deferred.length === 0 &&
     write.resolvedPending.length === 0 &&
     write.failures.length === 0 &&
-    write.skippedByWorkspace.size === 0
+    write.skippedByWorkspace.size === 0 &&
+    (write.releasedLeases?.claims.length ?? 0) === 0
   );
 }

@@ -149,4 +149,31 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     ).rejects.toThrow(/saving batch outcomes failed/);
     expect((await store.loadStates([ref])).size).toBe(0);
   });
+
+  it('grants a write lease to one owner at a time, renews it for the same owner, and frees it on release', async () => {
+    const claim = { workspaceId: 'ws-lease', accountId: 'acc-1', version: 5 };
+    expect(await store.claimLeases([claim], 'instance-a', 60_000)).toEqual(new Set(['ws-lease:acc-1']));
+    expect(await store.claimLeases([{ ...claim, version: 6 }], 'instance-b', 60_000)).toEqual(new Set());
+    expect(await store.claimLeases([{ ...claim, version: 6 }], 'instance-a', 60_000)).toEqual(
+      new Set(['ws-lease:acc-1']),
+    );
+    // A release at an older version (a batch that finished after a newer claim) does not free the lease.
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      releasedLeases: { owner: 'instance-a', claims: [claim] },
+    });
+    expect(await store.claimLeases([claim], 'instance-b', 60_000)).toEqual(new Set());
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      releasedLeases: { owner: 'instance-a', claims: [{ ...claim, version: 6 }] },
+    });
+    expect(await store.claimLeases([claim], 'instance-b', 60_000)).toEqual(new Set(['ws-lease:acc-1']));
+  });
+
+  it('lets anyone take an expired lease', async () => {
+    const claim = { workspaceId: 'ws-lease', accountId: 'acc-expired', version: 1 };
+    await store.claimLeases([claim], 'crashed-instance', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.claimLeases([claim], 'instance-b', 60_000)).toEqual(new Set(['ws-lease:acc-expired']));
+  });
 });

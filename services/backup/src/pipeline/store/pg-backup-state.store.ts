@@ -6,6 +6,7 @@ import { type BackupStateStore } from './backup-state.store';
 import {
   type AccountRef,
   type AccountState,
+  type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
 } from './backup-state.types';
@@ -68,6 +69,27 @@ export class PgBackupStateStore implements BackupStateStore {
     return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), Number(row.version)]));
   }
 
+  async claimLeases(claims: readonly LeaseClaim[], owner: string, ttlMs: number): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
+    const rows = await this.query<{ workspace_id: string; account_id: string }>(
+      `INSERT INTO account_write_lease AS l (workspace_id, account_id, owner, version, lease_until)
+       SELECT w, a, $3, v, now() + make_interval(secs => $4::double precision / 1000)
+         FROM unnest($1::varchar[], $2::varchar[], $5::bigint[]) AS t(w, a, v)
+       ON CONFLICT (workspace_id, account_id) DO UPDATE
+          SET owner = EXCLUDED.owner, version = EXCLUDED.version, lease_until = EXCLUDED.lease_until
+        WHERE l.lease_until < now() OR l.owner = EXCLUDED.owner
+       RETURNING workspace_id, account_id`,
+      [
+        claims.map((c) => c.workspaceId),
+        claims.map((c) => c.accountId),
+        owner,
+        ttlMs,
+        claims.map((c) => c.version),
+      ],
+    );
+    return new Set(rows.map((row) => accountKey(row.workspace_id, row.account_id)));
+  }
+
   async saveOutcomes(write: OutcomeWrite): Promise<void> {
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -76,6 +98,7 @@ export class PgBackupStateStore implements BackupStateStore {
         await upsertPending(manager, write.deferred);
         await insertFailures(manager, write);
         await addSkipped(manager, write.skippedByWorkspace);
+        await releaseLeases(manager, write.releasedLeases);
       });
     } catch (error) {
       throw new DependencyUnavailableError('postgresql', 'saving batch outcomes failed', { cause: error });
@@ -266,6 +289,24 @@ async function addSkipped(manager: EntityManager, skipped: ReadonlyMap<string, n
      ON CONFLICT (workspace_id) DO UPDATE
         SET skipped_count = skipped_event_stats.skipped_count + EXCLUDED.skipped_count, last_skipped_at = now()`,
     [[...skipped.keys()], [...skipped.values()]],
+  );
+}
+
+async function releaseLeases(
+  manager: EntityManager,
+  released: OutcomeWrite['releasedLeases'],
+): Promise<void> {
+  if (!released || released.claims.length === 0) return;
+  await manager.query(
+    `DELETE FROM account_write_lease l
+      USING unnest($1::varchar[], $2::varchar[], $3::bigint[]) AS r(w, a, v)
+      WHERE l.workspace_id = r.w AND l.account_id = r.a AND l.version = r.v AND l.owner = $4`,
+    [
+      released.claims.map((c) => c.workspaceId),
+      released.claims.map((c) => c.accountId),
+      released.claims.map((c) => c.version),
+      released.owner,
+    ],
   );
 }
 

@@ -10,6 +10,7 @@ import { type BackupStateStore } from '../store/backup-state.store';
 import {
   type AccountRef,
   type AccountState,
+  type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
 } from '../store/backup-state.types';
@@ -21,7 +22,21 @@ export class InMemoryStateStore implements BackupStateStore {
   readonly pending = new Map<string, PendingBackup>();
   readonly failures: OutcomeWrite['failures'][number][] = [];
   readonly skipped = new Map<string, number>();
+  readonly leases = new Map<string, { owner: string; version: number; until: number }>();
   failSaves = 0;
+  now: () => number = Date.now;
+
+  async claimLeases(claims: readonly LeaseClaim[], owner: string, ttlMs: number): Promise<Set<string>> {
+    const claimed = new Set<string>();
+    for (const claim of claims) {
+      const key = accountKey(claim.workspaceId, claim.accountId);
+      const existing = this.leases.get(key);
+      if (existing && existing.owner !== owner && existing.until > this.now()) continue;
+      this.leases.set(key, { owner, version: claim.version, until: this.now() + ttlMs });
+      claimed.add(key);
+    }
+    return claimed;
+  }
 
   async loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>> {
     return new Map(
@@ -75,6 +90,12 @@ export class InMemoryStateStore implements BackupStateStore {
     this.failures.push(...write.failures);
     for (const [workspace, count] of write.skippedByWorkspace)
       this.skipped.set(workspace, (this.skipped.get(workspace) ?? 0) + count);
+    for (const claim of write.releasedLeases?.claims ?? []) {
+      const key = accountKey(claim.workspaceId, claim.accountId);
+      const lease = this.leases.get(key);
+      if (lease && lease.owner === write.releasedLeases?.owner && lease.version === claim.version)
+        this.leases.delete(key);
+    }
   }
 
   async duePending(

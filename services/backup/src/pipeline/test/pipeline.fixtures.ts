@@ -93,9 +93,12 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
   readonly calls: string[] = [];
   private nextId = 1;
   failNext: Error | undefined;
+  /** Simulated CyberArk latency per call. */
+  latencyMs = 0;
 
   async addAccount(account: NewCyberArkAccount): Promise<AddAccountResult> {
     this.calls.push('add');
+    await this.respond();
     this.throwIfFailing();
     const existing = [...this.accounts.values()].find((candidate) => candidate.name === account.name);
     if (existing) return { account: existing, created: false };
@@ -122,6 +125,7 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
 
   async updateAccount(id: string, ops: readonly JsonPatchOp[]): Promise<CyberArkAccount> {
     this.calls.push('patch');
+    await this.respond();
     this.throwIfFailing();
     const account = this.accounts.get(id);
     if (!account) throw Object.assign(new Error('not found'), { errorClass: 'account-not-found' });
@@ -152,6 +156,7 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
 
   async updateSecret(id: string, secret: Secret): Promise<void> {
     this.calls.push('secret');
+    await this.respond();
     this.throwIfFailing();
     const account = this.accounts.get(id);
     if (!account) throw Object.assign(new Error('not found'), { errorClass: 'account-not-found' });
@@ -161,6 +166,10 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
   only(): CyberArkAccount & { secret?: string } {
     expect(this.accounts.size).toBe(1);
     return [...this.accounts.values()][0];
+  }
+
+  private async respond(): Promise<void> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
   }
 
   private throwIfFailing(): void {
