@@ -21,13 +21,14 @@ export async function createTopics(
   kafka: Kafka,
   topics: readonly string[],
   numPartitions = 1,
+  configEntries: { name: string; value: string }[] = [],
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+      topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1, configEntries })),
     });
   } finally {
     await admin.disconnect();

@@ -46,6 +46,7 @@ export const backupEnvSchema = z.object({
   BACKUP_WORKSPACE_CACHE_TTL: envDuration().default(5_000),
   BACKUP_WRITE_LEASE: envDuration().default(60_000),
   BACKUP_SLOW_WRITE_PARK_AFTER: envDuration().default(2_000),
+  BACKUP_SLOW_WRITE_PARK_MIN: envDuration().default(250),
 
   CYBERARK_REQUEST_TIMEOUT: envDuration().default(10_000),
   CYBERARK_RETRIES: envInt({ min: 0, max: 10 }).default(2),

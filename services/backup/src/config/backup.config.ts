@@ -47,6 +47,7 @@ export interface BackupConfig {
     readonly workspaceCacheTtlMs: number;
     readonly writeLeaseMs: number;
     readonly slowWriteParkAfterMs: number;
+    readonly slowWriteParkMinMs: number;
   };
   readonly cyberark: {
     readonly requestTimeoutMs: number;
@@ -124,6 +125,7 @@ function toConfig(env: BackupEnv): BackupConfig {
       workspaceCacheTtlMs: env.BACKUP_WORKSPACE_CACHE_TTL,
       writeLeaseMs: env.BACKUP_WRITE_LEASE,
       slowWriteParkAfterMs: env.BACKUP_SLOW_WRITE_PARK_AFTER,
+      slowWriteParkMinMs: env.BACKUP_SLOW_WRITE_PARK_MIN,
     },
     cyberark: {
       requestTimeoutMs: env.CYBERARK_REQUEST_TIMEOUT,

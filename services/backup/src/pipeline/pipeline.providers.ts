@@ -188,6 +188,7 @@ export const pipelineProviders: Provider[] = [
           heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
           persistBackoff: { baseMs: 200, maxMs: 10_000 },
           slowWriteParkAfterMs: config.pipeline.slowWriteParkAfterMs,
+          slowWriteParkMinMs: config.pipeline.slowWriteParkMinMs,
           leaseOwner: LEASE_OWNER,
         },
         logger.logger.child({ component: 'batch-processor' }),

@@ -19,8 +19,14 @@ export const DLQ_HEADERS = {
   valueEncoding: 'vb-dlq-value-encoding',
 } as const;
 
-/** `original`: the value is the original bytes; `jwe`: the original bytes, encrypted (may hold plaintext secrets). */
-export type DeadLetterValueEncoding = 'original' | 'jwe';
+/**
+ * `original`: the value is the original bytes; `jwe`: the original bytes, encrypted (they may hold
+ * plaintext secrets); `omitted`: too large to forward (the sealed original is in the failure record).
+ */
+export type DeadLetterValueEncoding = 'original' | 'jwe' | 'omitted';
+
+/** Values above this are not forwarded; Kafka's default message limit is 1 MB and encryption expands by a third. */
+export const MAX_DEAD_LETTER_VALUE_BYTES = 768 * 1024;
 
 export const DEAD_LETTER_CIPHER_CONTEXT = 'dead-letter-value';
 
@@ -44,12 +50,7 @@ export class DeadLetterPublisher implements DeadLetterPort {
     failure: BackupFailure,
     context: DeadLetterContext,
   ): Promise<DeliveredRecord> {
-    const encoding: DeadLetterValueEncoding =
-      context.mayContainPlaintextSecrets && record.value ? 'jwe' : 'original';
-    const value =
-      encoding === 'jwe' && record.value
-        ? await this.cipher.encrypt(record.value, DEAD_LETTER_CIPHER_CONTEXT)
-        : record.value;
+    const { value, encoding } = await this.valueFor(record, context);
     const [delivered] = await this.producer.send(this.topic, [
       {
         key: record.key,
@@ -58,6 +59,16 @@ export class DeadLetterPublisher implements DeadLetterPort {
       },
     ]);
     return delivered;
+  }
+
+  private async valueFor(
+    record: ConsumedRecord,
+    context: DeadLetterContext,
+  ): Promise<{ value: Buffer | string | null; encoding: DeadLetterValueEncoding }> {
+    if (!record.value) return { value: record.value, encoding: 'original' };
+    if (record.value.length > MAX_DEAD_LETTER_VALUE_BYTES) return { value: null, encoding: 'omitted' };
+    if (!context.mayContainPlaintextSecrets) return { value: record.value, encoding: 'original' };
+    return { value: await this.cipher.encrypt(record.value, DEAD_LETTER_CIPHER_CONTEXT), encoding: 'jwe' };
   }
 
   private errorHeaders(

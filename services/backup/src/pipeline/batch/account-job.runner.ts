@@ -27,6 +27,13 @@ export const CIRCUIT_OPEN_FAILURE = {
   retriable: true,
 } as const;
 
+export const TENANT_STALLED_FAILURE = {
+  errorClass: 'unavailable',
+  code: 'TENANT_STALLED',
+  message: 'CyberArk tenant is not answering in time; parked until its pending writes finish',
+  retriable: true,
+} as const;
+
 /** The write lease would expire before a write could finish (the job queued too long): try again later. */
 export class WriteLeaseExpiredError extends AppError {
   readonly code = 'WRITE_LEASE_EXPIRED';
@@ -60,6 +67,10 @@ export class AccountJobRunner {
    * account (possibly planned before that write) must diff against it, not against older stored state.
    */
   private readonly written = new Map<string, WrittenState>();
+  /** Tenants with writes still running past a batch deadline, with how many. */
+  private readonly stalled = new Map<string, number>();
+  /** Smoothed duration of each tenant's successful writes (ms). */
+  private readonly typicalWriteMs = new Map<string, number>();
 
   constructor(
     private readonly gateway: CyberArkGatewayPort,
@@ -79,6 +90,31 @@ export class AccountJobRunner {
       if (this.lanes.get(key) === current) this.lanes.delete(key);
     });
     return current;
+  }
+
+  /**
+   * Records that one of the tenant's writes outlived a batch's patience and is still running. Until
+   * it ends, the tenant counts as stalled and its new writes are parked at once instead of queueing
+   * (and holding their batches) behind it.
+   */
+  markStalled(tenantKey: string, running: Promise<unknown>): void {
+    this.stalled.set(tenantKey, (this.stalled.get(tenantKey) ?? 0) + 1);
+    void running.finally(() => {
+      const left = (this.stalled.get(tenantKey) ?? 1) - 1;
+      if (left > 0) this.stalled.set(tenantKey, left);
+      else this.stalled.delete(tenantKey);
+    });
+  }
+
+  /**
+   * How long a batch should wait for one of the tenant's writes before parking it: a few times what
+   * the tenant usually takes, within [min, max]. A tenant that turns slow is detected in a fraction
+   * of a second instead of after the fixed maximum.
+   */
+  parkDeadlineFor(tenantKey: string, bounds: { minMs: number; maxMs: number }): number {
+    const typical = this.typicalWriteMs.get(tenantKey);
+    if (typical === undefined) return bounds.maxMs;
+    return Math.min(bounds.maxMs, Math.max(bounds.minMs, Math.round(typical * 5)));
   }
 
   /** True while a write of the account is queued or in flight in this process. */
@@ -102,8 +138,10 @@ export class AccountJobRunner {
     const known = this.newestKnown(job, key);
     if ((known?.version ?? 0) >= version) return { kind: 'superseded', reason: 'already-applied' };
     if (this.gateway.isCircuitOpen(job.workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
+    if (this.stalled.has(job.workspace.tenantKey))
+      return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
     try {
-      const outcome = await this.limiter.run(job.workspace.tenantKey, () => this.write(job, known));
+      const outcome = await this.limiter.run(job.workspace.tenantKey, () => this.timed(job, known));
       if (outcome.kind === 'applied') {
         this.remember(key, {
           version,
@@ -116,6 +154,18 @@ export class AccountJobRunner {
       const failure = toBackupFailure(error);
       return failure.retriable ? { kind: 'deferred', failure } : { kind: 'failed', failure };
     }
+  }
+
+  private async timed(job: AccountJob, known: WrittenState | undefined): Promise<BackupOutcome> {
+    const started = this.now();
+    const outcome = await this.write(job, known);
+    const elapsed = this.now() - started;
+    const previous = this.typicalWriteMs.get(job.workspace.tenantKey);
+    this.typicalWriteMs.set(
+      job.workspace.tenantKey,
+      previous === undefined ? elapsed : previous * 0.9 + elapsed * 0.1,
+    );
+    return outcome;
   }
 
   private newestKnown(job: AccountJob, key: string): WrittenState | undefined {

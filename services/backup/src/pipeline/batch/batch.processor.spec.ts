@@ -62,6 +62,7 @@ function pipeline(options: { slowWriteParkAfterMs?: number } = {}) {
       heartbeatIntervalMs: 1_000,
       persistBackoff: { baseMs: 1, maxMs: 5 },
       slowWriteParkAfterMs: options.slowWriteParkAfterMs ?? 2_000,
+      slowWriteParkMinMs: options.slowWriteParkAfterMs ?? 2_000,
       leaseOwner: 'test-owner',
     },
     silentLogger(),

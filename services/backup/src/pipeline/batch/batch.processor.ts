@@ -19,6 +19,8 @@ export interface BatchProcessorSettings {
    * the background under its lease). Keeps one slow tenant from holding back a shared partition.
    */
   readonly slowWriteParkAfterMs: number;
+  /** Lower bound of the adaptive park deadline (a tenant that usually answers fast is given at least this). */
+  readonly slowWriteParkMinMs: number;
   /** Owner id of this process's write leases. */
   readonly leaseOwner: string;
   /** Backoff while PostgreSQL cannot store outcomes; the batch waits (and heartbeats), it is never skipped. */
@@ -105,10 +107,16 @@ export class BatchProcessor {
     const running = this.runner.run(entry.job);
     const outcome = await Promise.race([
       running,
-      delay(this.settings.slowWriteParkAfterMs).then(() => undefined),
+      delay(
+        this.runner.parkDeadlineFor(entry.job.workspace.tenantKey, {
+          minMs: this.settings.slowWriteParkMinMs,
+          maxMs: this.settings.slowWriteParkAfterMs,
+        }),
+      ).then(() => undefined),
     ]);
     if (outcome) return { result: { ...base, outcome }, releaseLease: true };
     // Still writing: park the record now; the write finishes under its lease and is recorded then.
+    this.runner.markStalled(entry.job.workspace.tenantKey, running);
     return {
       result: { ...base, outcome: { kind: 'deferred', failure: SLOW_WRITE_FAILURE } },
       releaseLease: false,

@@ -55,7 +55,7 @@ export class BackupE2eHarness {
     readonly kafka: Kafka,
     readonly topics: { created: string; updated: string; dlq: string },
     readonly env: Record<string, string>,
-    private readonly cipher: LocalDataCipher,
+    readonly cipher: LocalDataCipher,
   ) {}
 
   static async create(options: HarnessOptions = {}): Promise<BackupE2eHarness> {
@@ -66,7 +66,10 @@ export class BackupE2eHarness {
       updated: uniqueName('e2e-updated'),
       dlq: uniqueName('e2e-dlq'),
     };
-    await createTopics(kafka, Object.values(topics), options.partitions ?? 3);
+    // Room for records just over the contract's 1 MiB limit, so tests can send them and see them rejected.
+    await createTopics(kafka, Object.values(topics), options.partitions ?? 3, [
+      { name: 'max.message.bytes', value: '4194304' },
+    ]);
     const keyRing = `e2e:${randomBytes(32).toString('base64')}`;
     const env: Record<string, string> = {
       NODE_ENV: 'test',
