@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupEnvSchema } from './backup-config.schema';
+
+describe('configuration documentation', () => {
+  it('lists every environment variable the service reads in the README table', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+    const undocumented = Object.keys(backupEnvSchema.shape).filter((name) => !readme.includes(`\`${name}\``));
+    expect(undocumented).toEqual([]);
+  });
+});
