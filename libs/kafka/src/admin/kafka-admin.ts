@@ -20,8 +20,11 @@ export class KafkaAdmin {
   private readonly admin: Admin;
   private connected = false;
 
-  constructor(kafka: Kafka) {
-    this.admin = kafka.admin();
+  /** Bounded retries: a broker that is down must surface as an error in seconds, not hang a start-up or a probe. */
+  constructor(kafka: Kafka, options: { retries?: number; maxRetryTimeMs?: number } = {}) {
+    this.admin = kafka.admin({
+      retry: { retries: options.retries ?? 3, maxRetryTime: options.maxRetryTimeMs ?? 5_000 },
+    });
   }
 
   async connect(): Promise<void> {

@@ -145,4 +145,12 @@ describe('crashes and shutdown of the real service process', () => {
     expect(output).toMatch(/cannot start: postgresql: cannot connect with DATABASE_URL/);
     expect(output).not.toContain('nobody:pw');
   });
+
+  it('says in one line that Kafka is unreachable, without hanging', async () => {
+    const started = Date.now();
+    const service = startServiceProcess({ ...harness.env, KAFKA_BROKERS: '127.0.0.1:1' });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/cannot start: kafka: cannot reach KAFKA_BROKERS=127\.0\.0\.1:1/);
+    console.info(`unreachable Kafka reported after ${Date.now() - started} ms`);
+  });
 });

@@ -207,6 +207,9 @@ export class BatchProcessor {
               workspaceId: event.data.workspaceId,
               accountId: event.data.accountId,
               version: event.data.version,
+              eventId: event.id,
+              // The emitter's W3C trace context, so this outcome can be found from the producing request.
+              ...(event.traceparent ? { traceparent: event.traceparent } : {}),
             }
           : {};
         const level = outcome.kind === 'failed' ? 'warn' : 'info';
