@@ -11,8 +11,10 @@ ensure_dependencies() {
   fi
   local marker="$repo_root/node_modules/.package-lock.json"
   if [[ ! -f "$marker" || "$repo_root/package-lock.json" -nt "$marker" ]]; then
-    echo "installing dependencies (npm ci)…" >&2
-    (cd "$repo_root" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    echo "installing dependencies (npm install, pinned by package-lock.json)…" >&2
+    # Not `npm ci`: the registry our machines reach serves no other-platform optional binaries
+    # (@swc/core-darwin-*, …), so the lock file cannot list them and npm ci would reject it.
+    (cd "$repo_root" && npm install --no-audit --no-fund --loglevel=error) >&2
   fi
 }
 
@@ -21,7 +23,7 @@ use_node24() {
   local version
   version="$(node --version 2>/dev/null || true)"
   if [[ "$version" != v24.* ]]; then
-    echo "Node 24 expected from node_modules/.bin/node but found '${version:-nothing}' — run 'npm ci' again" >&2
+    echo "Node 24 expected from node_modules/.bin/node but found '${version:-nothing}' — run 'npm install' again" >&2
     return 1
   fi
 }

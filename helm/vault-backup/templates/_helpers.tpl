@@ -1,0 +1,87 @@
+{{/* Chart name (also the Prometheus job label, see servicemonitor.yaml). */}}
+{{- define "vault-backup.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name, truncated to the 63 characters DNS names allow. */}}
+{{- define "vault-backup.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "vault-backup.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "vault-backup.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "vault-backup.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "vault-backup.labels" -}}
+helm.sh/chart: {{ include "vault-backup.chart" . }}
+{{ include "vault-backup.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/component: consumer
+app.kubernetes.io/part-of: vault-backup
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "vault-backup.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "vault-backup.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* repository:tag or repository@digest. */}}
+{{- define "vault-backup.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/* The ConfigMap's data: config without empty values, plus the keys the chart owns. */}}
+{{- define "vault-backup.configData" -}}
+{{- range $key, $value := .Values.config }}
+{{- if and (ne (toString $value) "") (ne (toString $value) "<nil>") }}
+{{ $key }}: {{ toString $value | quote }}
+{{- end }}
+{{- end }}
+HTTP_PORT: {{ .Values.service.port | quote }}
+SHUTDOWN_TIMEOUT: {{ printf "%ds" (int .Values.shutdownTimeoutSeconds) | quote }}
+{{- end }}
+
+{{/* Fails the render with one clear line per misconfiguration. */}}
+{{- define "vault-backup.validate" -}}
+{{- if not .Values.existingSecret }}
+{{- fail "existingSecret is required: the name of a Secret holding DATABASE_URL, FINGERPRINT_KEY, ... (see deploy/README.md)" }}
+{{- end }}
+{{- if not .Values.config.KAFKA_BROKERS }}
+{{- fail "config.KAFKA_BROKERS is required (comma-separated host:port list)" }}
+{{- end }}
+{{- range $key := list "HTTP_PORT" "SHUTDOWN_TIMEOUT" }}
+{{- if hasKey $.Values.config $key }}
+{{- fail (printf "config.%s is set by the chart (see service.port / shutdownTimeoutSeconds); remove it from config" $key) }}
+{{- end }}
+{{- end }}
+{{- if has (lower (toString (index .Values.config "CYBERARK_ALLOW_INSECURE_LOOPBACK" | default ""))) (list "true" "1" "yes") }}
+{{- fail "config.CYBERARK_ALLOW_INSECURE_LOOPBACK is a demo/test switch (plain http to loopback CyberArk); it has no place in a cluster" }}
+{{- end }}
+{{- range $name, $ref := .Values.secretEnv }}
+{{- if hasKey $.Values.config $name }}
+{{- fail (printf "%s is a secret: remove it from config and keep it in the Secret (secretEnv.%s)" $name $name) }}
+{{- end }}
+{{- end }}
+{{- end }}
