@@ -41,7 +41,7 @@ export class CyberArkMetricsObserver implements CyberArkClientObserver {
     });
     this.breakersOpen = new Gauge({
       name: `${METRIC_PREFIX}cyberark_breakers_open`,
-      help: 'Tenants whose CyberArk circuit breaker is open right now.',
+      help: 'Tenants whose CyberArk circuit breaker is open or half-open (probing) right now.',
       registers,
     });
   }
@@ -53,7 +53,7 @@ export class CyberArkMetricsObserver implements CyberArkClientObserver {
     outcome: RequestOutcome,
     durationMs: number,
   ): void {
-    const statusClass = typeof outcome === 'number' ? `${Math.floor(outcome / 100)}xx` : outcome;
+    const statusClass = statusClassOf(outcome);
     this.requests.observe({ method, route, status_class: statusClass }, durationMs / 1000);
   }
 
@@ -68,6 +68,12 @@ export class CyberArkMetricsObserver implements CyberArkClientObserver {
   onBreakerStateChange(tenantKey: string, state: BreakerState): void {
     if (state === 'closed') this.breakerStates.delete(tenantKey);
     else this.breakerStates.set(tenantKey, state);
-    this.breakersOpen.set([...this.breakerStates.values()].filter((value) => value === 'open').length);
+    this.breakersOpen.set(this.breakerStates.size);
   }
+}
+
+/** 429 is its own class: throttling must stay visible next to other client errors. */
+function statusClassOf(outcome: RequestOutcome): string {
+  if (typeof outcome !== 'number') return outcome;
+  return outcome === 429 ? '429' : `${Math.floor(outcome / 100)}xx`;
 }

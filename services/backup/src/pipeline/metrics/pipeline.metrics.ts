@@ -18,6 +18,7 @@ export class PipelineMetrics {
   readonly lastProcessed: Gauge<'topic' | 'partition'>;
   readonly pendingBackups: Gauge;
   readonly pendingOldestAge: Gauge;
+  readonly pendingBudgetUsed: Gauge;
   readonly retryAttempts: Counter<'outcome'>;
   readonly persistFailures: Counter;
   readonly consumerUp: Gauge;
@@ -80,6 +81,11 @@ export class PipelineMetrics {
     this.pendingOldestAge = new Gauge({
       name: `${METRIC_PREFIX}pending_oldest_age_seconds`,
       help: 'Age of the oldest parked backup (compare with the retry budget).',
+      registers,
+    });
+    this.pendingBudgetUsed = new Gauge({
+      name: `${METRIC_PREFIX}pending_retry_budget_used_ratio`,
+      help: 'Largest share of its workspace retry budget used by any parked backup (1 = it will be dead-lettered).',
       registers,
     });
     this.retryAttempts = new Counter({

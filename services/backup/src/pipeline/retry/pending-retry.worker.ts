@@ -182,6 +182,7 @@ export class PendingRetryWorker {
   private async refreshGauges(): Promise<void> {
     const summary = await this.store.pendingSummary();
     this.metrics.pendingBackups.set(summary.count);
+    this.metrics.pendingBudgetUsed.set(summary.retryBudgetUsedRatio);
     const oldest = summary.oldestFirstFailedAt;
     this.metrics.pendingOldestAge.set(oldest ? (this.now().getTime() - oldest.getTime()) / 1000 : 0);
   }

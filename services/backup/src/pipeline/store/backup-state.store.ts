@@ -39,5 +39,12 @@ export interface BackupStateStore {
       errorMessage: string;
     },
   ): Promise<void>;
-  pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }>;
+  pendingSummary(): Promise<PendingSummary>;
+}
+
+export interface PendingSummary {
+  readonly count: number;
+  readonly oldestFirstFailedAt: Date | null;
+  /** The largest share of its workspace's retry budget any parked backup has used (1 = exhausted). */
+  readonly retryBudgetUsedRatio: number;
 }

@@ -176,4 +176,19 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await store.claimLeases([claim], 'instance-b', 60_000)).toEqual(new Set(['ws-lease:acc-expired']));
   });
+
+  it('summarises the parked backlog: count, oldest failure and the worst share of a retry budget used', async () => {
+    await database.dataSource.query(
+      `INSERT INTO backup_configuration (workspace_id, status, retry_budget_seconds) VALUES ('ws-budget', 'enabled', 3600)`,
+    );
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      deferred: [pending(1, { workspaceId: 'ws-budget', accountId: 'acc-b', firstFailedAt: twoHoursAgo })],
+    });
+    const summary = await store.pendingSummary();
+    expect(summary.count).toBeGreaterThanOrEqual(1);
+    expect(summary.oldestFirstFailedAt!.getTime()).toBeLessThanOrEqual(twoHoursAgo.getTime());
+    expect(summary.retryBudgetUsedRatio).toBeGreaterThanOrEqual(2);
+  });
 });

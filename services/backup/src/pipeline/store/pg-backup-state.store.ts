@@ -2,7 +2,7 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { DependencyUnavailableError } from '@vault-backup/errors';
 import { accountKey } from '../domain/account-snapshot';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
-import { type BackupStateStore } from './backup-state.store';
+import { type BackupStateStore, type PendingSummary } from './backup-state.store';
 import {
   type AccountRef,
   type AccountState,
@@ -152,11 +152,19 @@ export class PgBackupStateStore implements BackupStateStore {
     );
   }
 
-  async pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }> {
-    const [row] = await this.query<{ count: string; oldest: Date | null }>(
-      `SELECT count(*) AS count, min(first_failed_at) AS oldest FROM pending_backup`,
+  async pendingSummary(): Promise<PendingSummary> {
+    const [row] = await this.query<{ count: string; oldest: Date | null; budget_used: number | null }>(
+      `SELECT count(*) AS count,
+              min(p.first_failed_at) AS oldest,
+              max(extract(epoch FROM now() - p.first_failed_at) / coalesce(c.retry_budget_seconds, 86400)) AS budget_used
+         FROM pending_backup p
+         LEFT JOIN backup_configuration c ON c.workspace_id = p.workspace_id`,
     );
-    return { count: Number(row?.count ?? 0), oldestFirstFailedAt: row?.oldest ?? null };
+    return {
+      count: Number(row?.count ?? 0),
+      oldestFirstFailedAt: row?.oldest ?? null,
+      retryBudgetUsedRatio: Number(row?.budget_used ?? 0),
+    };
   }
 
   private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {

@@ -6,7 +6,7 @@ import { type CyberArkAccountsPort, type CyberArkGatewayPort } from '../ports/cy
 import { type DeadLetterContext, type DeadLetterPort } from '../ports/dead-letter.port';
 import { type RecordSealerPort } from '../ports/record-sealer.port';
 import { type ActiveWorkspace, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
-import { type BackupStateStore } from '../store/backup-state.store';
+import { type BackupStateStore, type PendingSummary } from '../store/backup-state.store';
 import {
   type AccountRef,
   type AccountState,
@@ -122,11 +122,11 @@ export class InMemoryStateStore implements BackupStateStore {
       this.pending.set(key, { ...entry, attempts: update.attempts, nextAttemptAt: update.nextAttemptAt });
   }
 
-  async pendingSummary(): Promise<{ count: number; oldestFirstFailedAt: Date | null }> {
+  async pendingSummary(): Promise<PendingSummary> {
     const oldest = [...this.pending.values()]
       .map((entry) => entry.firstFailedAt)
       .sort((a, b) => a.getTime() - b.getTime())[0];
-    return { count: this.pending.size, oldestFirstFailedAt: oldest ?? null };
+    return { count: this.pending.size, oldestFirstFailedAt: oldest ?? null, retryBudgetUsedRatio: 0 };
   }
 }
 
