@@ -1,35 +1,13 @@
 import { type Secret } from '@vault-backup/config';
+import { SAFE_PERMISSION_KEYS } from '@vault-backup/cyberark';
+
+export { SAFE_PERMISSION_KEYS };
 
 /**
  * Types of the CyberArk simulator's control API (`/_control`, documented in
  * services/cyberark-simulator/README.md). Declared here rather than imported because libs never
  * import services; the simulator's zod schemas are the source of truth.
  */
-
-export const SAFE_PERMISSION_KEYS = [
-  'useAccounts',
-  'retrieveAccounts',
-  'listAccounts',
-  'addAccounts',
-  'updateAccountContent',
-  'updateAccountProperties',
-  'initiateCPMAccountManagementOperations',
-  'specifyNextAccountContent',
-  'renameAccounts',
-  'deleteAccounts',
-  'unlockAccounts',
-  'manageSafe',
-  'manageSafeMembers',
-  'backupSafe',
-  'viewAuditLog',
-  'viewSafeMembers',
-  'accessWithoutConfirmation',
-  'createFolders',
-  'deleteFolders',
-  'moveAccountsAndFolders',
-  'requestsAuthorizationLevel1',
-  'requestsAuthorizationLevel2',
-] as const;
 
 export type SafePermissionKey = (typeof SAFE_PERMISSION_KEYS)[number];
 export type SafePermissionGrants = Partial<Record<SafePermissionKey, boolean>>;

@@ -1,28 +1,7 @@
+import { SAFE_PERMISSION_KEYS } from '@vault-backup/cyberark';
+
 /** The 22 Safe member permission keys of the Privilege Cloud Safe members API (reference §4.3). */
-export const PERMISSION_KEYS = [
-  'useAccounts',
-  'retrieveAccounts',
-  'listAccounts',
-  'addAccounts',
-  'updateAccountContent',
-  'updateAccountProperties',
-  'initiateCPMAccountManagementOperations',
-  'specifyNextAccountContent',
-  'renameAccounts',
-  'deleteAccounts',
-  'unlockAccounts',
-  'manageSafe',
-  'manageSafeMembers',
-  'backupSafe',
-  'viewAuditLog',
-  'viewSafeMembers',
-  'accessWithoutConfirmation',
-  'createFolders',
-  'deleteFolders',
-  'moveAccountsAndFolders',
-  'requestsAuthorizationLevel1',
-  'requestsAuthorizationLevel2',
-] as const;
+export const PERMISSION_KEYS = SAFE_PERMISSION_KEYS;
 
 export type PermissionKey = (typeof PERMISSION_KEYS)[number];
 export type SafePermissions = Record<PermissionKey, boolean>;
