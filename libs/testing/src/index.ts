@@ -6,4 +6,5 @@ export * from './kafka/test-kafka';
 export * from './cyberark-simulator/simulator-control.types';
 export * from './cyberark-simulator/simulator-control.client';
 export * from './cyberark-simulator/simulator-process';
-export { REPO_ROOT } from './stack/stack-env';
+export { REPO_ROOT, STATE_DIR, readEnvFile } from './stack/stack-env';
+export * from './local-issuer/local-issuer';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { type BackupConfig } from './config/backup.config';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
@@ -26,6 +27,7 @@ export class AppModule {
         CryptoModule,
         CyberArkModule,
         PipelineModule,
+        AdminModule.forRoot({ config: config.admin, imports: [PipelineModule] }),
       ],
     };
   }

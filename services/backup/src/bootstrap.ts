@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { setupOpenApiUi } from './admin/openapi/openapi-ui';
 import { AppModule } from './app.module';
 import { type BackupConfig } from './config/backup.config';
 import { KafkaBatchTransport } from './pipeline/transport/kafka-batch.transport';
@@ -15,6 +16,7 @@ export async function startBackupService(config: BackupConfig): Promise<INestApp
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  await setupOpenApiUi(app);
   app.connectMicroservice({ strategy: app.get(KafkaBatchTransport) }, { inheritAppConfig: true });
   await app.listen(config.http.port, config.http.host);
   await app.startAllMicroservices();

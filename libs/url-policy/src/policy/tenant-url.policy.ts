@@ -19,7 +19,8 @@ export interface TenantNetworkOptions {
   readonly proxy: false;
 }
 
-export type LookupCallback = (error: Error | null, address?: string | LookupAnswer[], family?: 4 | 6) => void;
+/** Node's `dns.lookup` callback; on error the address is an empty list and must be ignored. */
+export type LookupCallback = (error: Error | null, address: string | LookupAnswer[], family?: 4 | 6) => void;
 export interface LookupAnswer {
   address: string;
   family: 4 | 6;
@@ -28,7 +29,7 @@ export type GuardedLookup = (hostname: string, options: object, callback: Lookup
 
 const LOOPBACK_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const FORBIDDEN_CHARACTERS = /[\s\\\u0000-\u001f\u007f]/;
+const FORBIDDEN_CHARACTERS = /[\s\\\p{Cc}]/u;
 const DEFAULT_VERDICT_TTL_MS = 30_000;
 const MAX_CACHED_VERDICTS = 1_000;
 
@@ -150,6 +151,7 @@ export class TenantUrlPolicy {
             Object.assign(new Error(`no IPv${family ?? ''} address for the tenant host`), {
               code: 'ENOTFOUND',
             }),
+            [],
           );
           return;
         }
@@ -160,7 +162,7 @@ export class TenantUrlPolicy {
           );
         else callback(null, first.address, first.family);
       },
-      (error: unknown) => callback(error instanceof Error ? error : new Error('lookup failed')),
+      (error: unknown) => callback(error instanceof Error ? error : new Error('lookup failed'), []),
     );
   };
 

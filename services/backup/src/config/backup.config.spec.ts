@@ -6,6 +6,9 @@ const minimal = {
   KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093',
   DATA_ENCRYPTION_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
   FINGERPRINT_KEY: 'fingerprint-key-material-0123456789abcdef',
+  AUTH_JWKS_URL: 'https://issuer.example.com/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://issuer.example.com',
+  AUTH_AUDIENCE: 'vault-backup-admin',
 };
 
 describe('loadBackupConfig', () => {

@@ -2,9 +2,11 @@ import { type Secret } from '@vault-backup/config';
 import { parseEnv } from '@vault-backup/config';
 import { ConfigurationError } from '@vault-backup/errors';
 import { type LogLevel } from '@vault-backup/observability';
+import { type AdminConfig, loadAdminConfig } from '../admin/admin.config';
 import { backupEnvSchema, type BackupEnv } from './backup-config.schema';
 
 export interface BackupConfig {
+  readonly admin: AdminConfig;
   readonly env: 'production' | 'development' | 'test';
   readonly logLevel: LogLevel;
   readonly http: { readonly host: string; readonly port: number };
@@ -75,11 +77,25 @@ export const BACKUP_CONFIG = Symbol('BACKUP_CONFIG');
 
 /** Parses and validates the environment once, at start-up, into the typed configuration. */
 export function loadBackupConfig(env: Record<string, string | undefined> = process.env): BackupConfig {
-  const parsed = parseEnv(backupEnvSchema, env);
-  return toConfig(parsed);
+  const problems: string[] = [];
+  const service = collect(problems, () => toConfig(parseEnv(backupEnvSchema, env)));
+  const admin = collect(problems, () => loadAdminConfig(env));
+  if (!service || !admin) throw new ConfigurationError(problems);
+  return { ...service, admin };
 }
 
-function toConfig(env: BackupEnv): BackupConfig {
+/** Runs one parser, keeping its problems so that every invalid variable is reported at once. */
+function collect<T>(problems: string[], parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
   if (env.KAFKA_HEARTBEAT_INTERVAL * 3 > env.KAFKA_SESSION_TIMEOUT) {
     throw new ConfigurationError([
       'KAFKA_HEARTBEAT_INTERVAL must be at most a third of KAFKA_SESSION_TIMEOUT',

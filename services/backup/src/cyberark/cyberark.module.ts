@@ -1,6 +1,8 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type Registry } from 'prom-client';
 import { CyberArkClientFactory } from '@vault-backup/cyberark';
+import { type TenantUrlPolicy } from '@vault-backup/url-policy';
+import { TENANT_URL_POLICY } from '../admin/admin.tokens';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { CyberArkMetricsObserver } from './cyberark-metrics.observer';
@@ -12,9 +14,11 @@ import { CYBERARK_CLIENT_FACTORY } from './cyberark.tokens';
   providers: [
     {
       provide: CYBERARK_CLIENT_FACTORY,
-      inject: [BACKUP_CONFIG, METRICS_REGISTRY],
-      useFactory: (config: BackupConfig, registry: Registry) =>
+      inject: [BACKUP_CONFIG, METRICS_REGISTRY, TENANT_URL_POLICY],
+      // Every connection, the pipeline's included, goes through the tenant-URL policy (resolve-then-connect).
+      useFactory: (config: BackupConfig, registry: Registry, policy: TenantUrlPolicy) =>
         new CyberArkClientFactory({
+          network: policy.networkOptions(),
           timeoutMs: config.cyberark.requestTimeoutMs,
           retry: { retries: config.cyberark.retries, maxRetryTimeMs: config.cyberark.maxRetryTimeMs },
           breaker: {

@@ -12,6 +12,8 @@ import { ConsumerSupervisor } from './consumer.supervisor';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
 import { pipelineProviders } from './pipeline.providers';
 import { BATCH_CONSUMER, PIPELINE_METRICS } from './pipeline.tokens';
+import { RECORD_SEALER } from './ports/record-sealer.port';
+import { WORKSPACE_TARGETS } from './ports/workspace-targets.port';
 import { PendingRetryWorker } from './retry/pending-retry.worker';
 import { AccountEventsController } from './transport/account-events.controller';
 
@@ -24,7 +26,7 @@ const SERVING: ReadonlySet<ConsumerState> = new Set(['running', 'rebalancing']);
 @Module({
   controllers: [AccountEventsController],
   providers: [...pipelineProviders, ConsumerSupervisor],
-  exports: [ConsumerSupervisor],
+  exports: [ConsumerSupervisor, WORKSPACE_TARGETS, RECORD_SEALER],
 })
 export class PipelineModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(

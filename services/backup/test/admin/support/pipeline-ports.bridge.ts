@@ -2,7 +2,10 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { type ConsumedRecord } from '@vault-backup/kafka';
 import { PipelineModule } from '../../../src/pipeline/pipeline.module';
 import { RECORD_SEALER, type RecordSealerPort } from '../../../src/pipeline/ports/record-sealer.port';
-import { WORKSPACE_TARGETS, type WorkspaceTargetsPort } from '../../../src/pipeline/ports/workspace-targets.port';
+import {
+  WORKSPACE_TARGETS,
+  type WorkspaceTargetsPort,
+} from '../../../src/pipeline/ports/workspace-targets.port';
 
 type Purpose = 'pending-backup' | 'backup-failure';
 

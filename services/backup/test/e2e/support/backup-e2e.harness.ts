@@ -100,6 +100,10 @@ export class BackupE2eHarness {
       BACKUP_WRITE_LEASE: '10s',
       CYBERARK_BREAKER_RESET_TIMEOUT: '1s',
       CYBERARK_ALLOW_INSECURE_LOOPBACK: 'true',
+      // Admin API keys are fetched only on an admin call; these e2e tests make none.
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+      AUTH_ISSUER: 'http://127.0.0.1:9',
+      AUTH_AUDIENCE: 'vault-backup-admin',
       ...options.env,
     };
     return new BackupE2eHarness(

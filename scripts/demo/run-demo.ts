@@ -1,0 +1,380 @@
+/**
+ * `npm run demo`: the main job end to end on the local stack. Starts the CyberArk simulator, the
+ * local JWT issuer and the backup service (as separate processes, logs in .local-stack/logs), sets
+ * up a workspace's backup through the admin API exactly as an admin would, emits sample account
+ * events (encrypted secrets, an update, a poison record) and shows where the backups landed.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { encryptSecretsJwe } from '@vault-backup/crypto';
+import { type AccountEventData, buildAccountEventRecord } from '@vault-backup/event-contract';
+import {
+  BACKUP_SAFE_PERMISSIONS,
+  readEnvFile,
+  REPO_ROOT,
+  type SimulatorAccount,
+  type SimulatorProcess,
+  startSimulatorProcess,
+  STATE_DIR,
+  waitFor,
+} from '@vault-backup/testing';
+
+const WORKSPACE = 'demo-workspace';
+const TENANT = 'demo';
+const SAFE = 'VaultBackup';
+const PLATFORM = 'VaultBackupPlatform';
+const CLIENT_ID = 'vault-backup-svc@cyberark.cloud.demo';
+const KID = 'https://vault-backup-demo.vault.azure.net/keys/demo-cmk/5f0c1ad2b6a84c3e9d7e1f2a3b4c5d6e';
+const TEN_PROPERTIES = [
+  'accountId',
+  'provider',
+  'label',
+  'url',
+  'phone',
+  'email',
+  'originalPhone',
+  'originalEmail',
+  'totpSecret',
+  'backupCodes',
+];
+const HTTP_PORT = Number(process.env.DEMO_HTTP_PORT ?? 8080);
+const ISSUER_PORT = Number(process.env.DEMO_ISSUER_PORT ?? 18090);
+const SIMULATOR_PORT = Number(process.env.DEMO_SIMULATOR_PORT ?? 18080);
+const LOG_DIR = join(STATE_DIR, 'logs');
+const DEMO_DIR = join(STATE_DIR, 'demo');
+
+interface DemoKeys {
+  dataEncryptionKeys: string;
+  fingerprintKey: string;
+  clientSecret: string;
+  privateKeyPem: string;
+}
+
+const children: ChildProcess[] = [];
+let simulator: SimulatorProcess | undefined;
+
+function step(message: string): void {
+  console.log(`\n▶ ${message}`);
+}
+
+/** Local key material for the demo, generated once into .local-stack (git-ignored), never printed. */
+function demoKeys(): DemoKeys {
+  const file = join(DEMO_DIR, 'demo-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoKeys;
+  mkdirSync(DEMO_DIR, { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
+  const keys: DemoKeys = {
+    dataEncryptionKeys: `demo1:${randomBytes(32).toString('base64')}`,
+    fingerprintKey: randomBytes(32).toString('base64'),
+    clientSecret: randomBytes(18).toString('base64url'),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+function startProcess(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  const log = createWriteStream(join(LOG_DIR, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, [join(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  child.once('exit', (code) => {
+    if (!stopping) console.error(`✖ ${name} exited (code ${code}); see ${join(LOG_DIR, `${name}.log`)}`);
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHttp(url: string, description: string, timeoutMs = 90_000): Promise<void> {
+  await waitFor(async () => (await fetch(url)).ok, { timeoutMs, intervalMs: 250, description });
+}
+
+async function api(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(
+    `http://127.0.0.1:${HTTP_PORT}/api/v1/workspaces/${WORKSPACE}/vault-backup${path}`,
+    {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    },
+  );
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+function expectStatus(result: { status: number; body: unknown }, wanted: number[], what: string): void {
+  console.log(`  ${what}: HTTP ${result.status}`);
+  if (!wanted.includes(result.status)) throw new Error(`${what} failed: ${JSON.stringify(result.body)}`);
+}
+
+async function seedSimulator(keys: DemoKeys): Promise<SimulatorProcess> {
+  const sim = await startSimulatorProcess({ port: SIMULATOR_PORT, ccp: false });
+  await sim.control.putTenant(TENANT);
+  await sim.control.putServiceAccount(TENANT, CLIENT_ID, { clientSecret: keys.clientSecret });
+  await sim.control.putPlatform(TENANT, PLATFORM, {
+    name: 'Vault backup',
+    active: true,
+    optional: TEN_PROPERTIES,
+  });
+  await sim.control.putSafe(TENANT, SAFE, {
+    members: [{ memberName: CLIENT_ID, permissions: BACKUP_SAFE_PERMISSIONS }],
+  });
+  return sim;
+}
+
+async function sampleEvents(
+  keys: DemoKeys,
+): Promise<{ topic: string; message: { key: string; value: string; headers: Record<string, string> } }[]> {
+  const publicKey = createPublicKey(keys.privateKeyPem);
+  const encrypted = (secrets: Parameters<typeof encryptSecretsJwe>[0]) =>
+    encryptSecretsJwe(secrets, { kid: KID, publicKey });
+  const accounts: AccountEventData[] = [
+    {
+      workspaceId: WORKSPACE,
+      accountId: 'github-admin',
+      version: 1,
+      provider: 'github',
+      label: 'GitHub org owner',
+      url: 'https://github.com/login',
+      username: 'octo-admin',
+      email: 'admin@example.com',
+      encryptedSecrets: await encrypted({
+        password: 'correct horse battery staple',
+        totpSecret: 'JBSWY3DPEHPK3PXP',
+        backupCodes: ['7f3a-91c2', '0b6e-44d1'],
+      }),
+    },
+    {
+      workspaceId: WORKSPACE,
+      accountId: 'aws-root',
+      version: 1,
+      provider: 'aws',
+      label: 'AWS root',
+      url: 'https://signin.aws.amazon.com',
+      email: 'root@example.com',
+      phone: '+15550100',
+      encryptedSecrets: await encrypted({ password: 'Tr0ub4dor&3' }),
+    },
+    {
+      workspaceId: WORKSPACE,
+      accountId: 'slack-workspace',
+      version: 1,
+      provider: 'slack',
+      label: 'Slack primary owner',
+      username: 'ops',
+      encryptedSecrets: await encrypted({ password: 's3cr3t-slack' }),
+    },
+    {
+      workspaceId: WORKSPACE,
+      accountId: 'okta-break-glass',
+      version: 1,
+      provider: 'okta',
+      label: 'Okta break-glass',
+      url: 'https://example.okta.com',
+      username: 'breakglass',
+      encryptedSecrets: await encrypted({ password: 'break-glass-pass' }),
+    },
+    {
+      workspaceId: WORKSPACE,
+      accountId: 'figma-design',
+      version: 1,
+      provider: 'figma',
+      label: 'Figma design team',
+      email: 'design@example.com',
+      originalEmail: 'old-design@example.com',
+      encryptedSecrets: await encrypted({ password: 'figma-pass' }),
+    },
+    {
+      workspaceId: WORKSPACE,
+      accountId: 'github-admin',
+      version: 2,
+      provider: 'github',
+      label: 'GitHub org owner (rotated)',
+      url: 'https://github.com/login',
+      username: 'octo-admin',
+      encryptedSecrets: await encrypted({
+        password: 'a-new-rotated-password',
+        totpSecret: 'JBSWY3DPEHPK3PXP',
+      }),
+    },
+  ];
+  return accounts.map((data) => {
+    const type = data.version === 1 ? 'account.created.v1' : 'account.updated.v1';
+    const built = buildAccountEventRecord({ type, source: '/services/demo-accounts', data });
+    return { topic: built.topic, message: built.message };
+  });
+}
+
+function show(accounts: SimulatorAccount[]): void {
+  console.log('\n  CyberArk safe "%s" of tenant "%s" now holds:', SAFE, TENANT);
+  for (const account of accounts.sort((a, b) => a.name.localeCompare(b.name))) {
+    const props = account.platformAccountProperties;
+    const hidden = Object.keys(props).filter((key) => key === 'totpSecret' || key === 'backupCodes');
+    console.log(
+      `  • ${account.name.padEnd(40)} label="${props.label ?? ''}" address=${account.address || '-'} user=${account.userName || '-'} ` +
+        `password=${account.secret.reveal() ? '(set)' : '(none)'} ${hidden.length ? `secret properties: ${hidden.join(', ')} (set)` : ''}`,
+    );
+  }
+}
+
+let stopping = false;
+
+async function stopAll(): Promise<void> {
+  stopping = true;
+  for (const child of children.reverse()) child.kill('SIGTERM');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) =>
+          child.exitCode === null ? child.once('exit', resolve) : resolve(undefined),
+        ),
+    ),
+  );
+  await simulator?.stop();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const stack = readEnvFile(join(STATE_DIR, 'stack.env'));
+  const keys = demoKeys();
+  const unwrapKeysFile = join(DEMO_DIR, 'unwrap-keys.json');
+  writeFileSync(unwrapKeysFile, JSON.stringify({ [KID]: keys.privateKeyPem }), { mode: 0o600 });
+
+  step('Starting the CyberArk simulator and the local token issuer');
+  simulator = await seedSimulator(keys);
+  startProcess('local-issuer', 'dist/services/local-issuer/src/main.js', {
+    LOCAL_ISSUER_PORT: String(ISSUER_PORT),
+  });
+  await waitForHttp(`http://127.0.0.1:${ISSUER_PORT}/.well-known/jwks.json`, 'the local issuer');
+
+  step('Starting vault-backup');
+  startProcess('vault-backup', 'dist/services/backup/src/main.js', {
+    NODE_ENV: 'development',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(HTTP_PORT),
+    DATABASE_URL: process.env.DATABASE_URL ?? stack.DATABASE_URL ?? '',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS ?? '',
+    KAFKA_ENSURE_TOPICS: 'true',
+    DATA_ENCRYPTION_KEYS: keys.dataEncryptionKeys,
+    FINGERPRINT_KEY: keys.fingerprintKey,
+    LOCAL_UNWRAP_KEYS_FILE: unwrapKeysFile,
+    AUTH_JWKS_URL: `http://127.0.0.1:${ISSUER_PORT}/.well-known/jwks.json`,
+    AUTH_ISSUER: `http://127.0.0.1:${ISSUER_PORT}`,
+    AUTH_AUDIENCE: 'vault-backup-admin',
+    CYBERARK_ALLOW_INSECURE_LOOPBACK: 'true',
+  });
+  await waitForHttp(`http://127.0.0.1:${HTTP_PORT}/health/ready`, 'vault-backup to be ready');
+  console.log(`  ✔ vault-backup is healthy: http://127.0.0.1:${HTTP_PORT}/health/ready`);
+
+  step(`Setting up the backup of workspace "${WORKSPACE}" through the admin API (as its Owner)`);
+  const tokenResponse = await fetch(`http://127.0.0.1:${ISSUER_PORT}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sub: 'demo-owner', workspace_id: WORKSPACE, role: 'owner' }),
+  });
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  expectStatus(
+    await api(token, 'PUT', '/connection', {
+      identityTenantUrl: simulator.identityUrl(TENANT),
+      privilegeCloudUrl: simulator.pcloudUrl(TENANT),
+      clientId: CLIENT_ID,
+      clientSecret: keys.clientSecret,
+    }),
+    [200],
+    '1. connect',
+  );
+  expectStatus(
+    await api(token, 'PUT', '/targets', { safeName: SAFE, platformId: PLATFORM }),
+    [200],
+    '2. validate targets',
+  );
+  expectStatus(await api(token, 'POST', '/enable'), [200], '3. enable');
+
+  step('Emitting sample account events (secrets encrypted to the workspace key) and one poison record');
+  const kafka = new Kafka({
+    clientId: 'vault-backup-demo',
+    brokers: (process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.ERROR,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  for (const { topic, message } of await sampleEvents(keys))
+    await producer.send({ topic, messages: [message] });
+  await producer.send({
+    topic: 'account-updated',
+    messages: [{ key: `${WORKSPACE}:broken`, value: '{"this is": not an event' }],
+  });
+  await producer.disconnect();
+  console.log('  6 account events and 1 poison record sent');
+
+  step('Waiting for the backups');
+  const accounts = await waitFor(
+    async () => {
+      const found = await simulator!.control.listAccounts(TENANT, { safeName: SAFE });
+      const updated = found.find((account) => account.name === `vb.${WORKSPACE}.github-admin`)
+        ?.platformAccountProperties.label;
+      return found.length === 5 && updated === 'GitHub org owner (rotated)' ? found : undefined;
+    },
+    { timeoutMs: 60_000, description: 'five backed-up accounts' },
+  );
+  show(accounts);
+  const failures = await waitFor(
+    async () => {
+      const result = await api(token, 'GET', '/failures');
+      const items =
+        (result.body as { items?: { errorClass: string; errorMessage?: string; message?: string }[] })
+          .items ?? [];
+      return items.length > 0 ? items : undefined;
+    },
+    { timeoutMs: 30_000, description: 'the poison record in the failures list' },
+  );
+  console.log(
+    `\n  Failed backups listed for admins: ${failures.length} (${failures.map((f) => f.errorClass).join(', ')}) — also on the dead-letter topic account-events.dlq`,
+  );
+
+  step('Where to look');
+  console.log(
+    `  accounts in the simulated safe : curl -s http://127.0.0.1:${SIMULATOR_PORT}/_control/tenants/${TENANT}/accounts`,
+  );
+  console.log(`  health                         : curl -s http://127.0.0.1:${HTTP_PORT}/health/ready`);
+  console.log(
+    `  metrics                        : curl -s http://127.0.0.1:${HTTP_PORT}/metrics | grep vault_backup_events_processed_total`,
+  );
+  console.log(`  admin API (OpenAPI)            : http://127.0.0.1:${HTTP_PORT}/api/openapi.json`);
+  console.log(
+    `  admin token                    : curl -s -XPOST -H 'content-type: application/json' -d '{"sub":"me","workspace_id":"${WORKSPACE}","role":"owner"}' http://127.0.0.1:${ISSUER_PORT}/token`,
+  );
+  console.log(
+    `  backup status                  : curl -s -H "authorization: Bearer <token>" http://127.0.0.1:${HTTP_PORT}/api/v1/workspaces/${WORKSPACE}/vault-backup`,
+  );
+  console.log(`  logs                           : ${LOG_DIR}/vault-backup.log, local-issuer.log`);
+
+  if (process.env.DEMO_EXIT === '1') return;
+  console.log('\n  The demo keeps running; Ctrl-C stops it (the local stack stays up: npm run stack:down).');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+main()
+  .then(stopAll)
+  .then(() => process.exit(0))
+  .catch(async (error: unknown) => {
+    console.error(`\n✖ demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`  logs: ${LOG_DIR}`);
+    await stopAll();
+    process.exit(1);
+  });

@@ -1,0 +1,169 @@
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type ModuleMetadata,
+  type NestModule,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { type OpenAPIObject } from '@nestjs/swagger';
+import { type Registry } from 'prom-client';
+import { type DataSource } from 'typeorm';
+import { type DataCipher } from '@vault-backup/crypto';
+import { type CyberArkClientFactory } from '@vault-backup/cyberark';
+import { type TenantUrlPolicy } from '@vault-backup/url-policy';
+import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
+import { DATA_CIPHER } from '../crypto/crypto.tokens';
+import { CYBERARK_CLIENT_FACTORY } from '../cyberark/cyberark.tokens';
+import { DATA_SOURCE } from '../database/database.tokens';
+import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
+import { WORKSPACE_TARGETS, type WorkspaceTargetsPort } from '../pipeline/ports/workspace-targets.port';
+import { type AdminConfig } from './admin.config';
+import {
+  ADMIN_CONFIG,
+  ADMIN_METRICS,
+  AUDIT_LOG_STORE,
+  CONFIGURATION_STORE,
+  CYBERARK_PROBE,
+  FAILURE_STORE,
+  TENANT_URL_POLICY,
+} from './admin.tokens';
+import { AuditLogController } from './audit/audit-log.controller';
+import { AuditLogService } from './audit/audit-log.service';
+import { type AuditLogStore } from './audit/audit-log.store';
+import { PgAuditLogStore } from './audit/pg-audit-log.store';
+import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { AccessGuard } from './auth/access.guard';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { ClientSecretBox } from './configuration/client-secret.box';
+import { PgConfigurationStore } from './configuration/pg-configuration.store';
+import { CyberArkProbe } from './cyberark-probe/cyberark-probe.adapter';
+import { FailureReplayService } from './failures/failure-replay.service';
+import { FailuresController } from './failures/failures.controller';
+import { FailuresService } from './failures/failures.service';
+import { PgFailureStore } from './failures/pg-failure.store';
+import { AdminExceptionFilter } from './http/admin-exception.filter';
+import { AdminRequestMiddleware } from './http/admin-request.middleware';
+import { AdminMetrics } from './http/admin.metrics';
+import { MalformedBodyFilter } from './http/malformed-body.filter';
+import { DocumentRootModule, DocumentStubsModule } from './openapi/document-stubs.module';
+import { OPENAPI_DOCUMENT_FACTORY, OpenApiController } from './openapi/openapi.controller';
+import { buildOpenApiDocument, DOCUMENT_CONFIG } from './openapi/openapi.document';
+import { VaultBackupsController } from './operator/vault-backups.controller';
+import { VaultBackupsService } from './operator/vault-backups.service';
+import { BackupSetupController } from './setup/backup-setup.controller';
+import { BackupStatusService } from './setup/backup-status.service';
+import { ConfigurationChanges } from './setup/configuration-changes';
+import { ConnectionService } from './setup/connection.service';
+import { LifecycleService } from './setup/lifecycle.service';
+import { TargetsService } from './setup/targets.service';
+import { TenantUrlPolicyModule } from './tenant-urls/tenant-url-policy.module';
+
+export interface AdminModuleOptions {
+  readonly config: AdminConfig;
+  /**
+   * Modules exporting WORKSPACE_TARGETS and RECORD_SEALER (the pipeline's ports). Everything else
+   * comes from the service's global modules: BACKUP_CONFIG, DATA_SOURCE, DATA_CIPHER,
+   * RECORD_PRODUCER, CYBERARK_CLIENT_FACTORY, METRICS_REGISTRY and nestjs-pino's PinoLogger.
+   */
+  readonly imports?: ModuleMetadata['imports'];
+}
+
+const API_CONTROLLERS = [
+  BackupSetupController,
+  FailuresController,
+  AuditLogController,
+  VaultBackupsController,
+];
+
+/**
+ * The admin REST API under /api/v1: setup of a workspace's vault backup (connect, validate targets,
+ * enable), options, failures and their replay, the audit log, the operators' overview, and the
+ * OpenAPI document at /api/openapi.json. Also registers the global tenant URL policy.
+ */
+@Module({})
+export class AdminModule implements NestModule {
+  static forRoot(options: AdminModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: AdminModule,
+      imports: [TenantUrlPolicyModule.forRoot(config.tenantUrls), ...(options.imports ?? [])],
+      controllers: [...API_CONTROLLERS, OpenApiController],
+      providers: [
+        { provide: ADMIN_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: MalformedBodyFilter },
+        { provide: OPENAPI_DOCUMENT_FACTORY, useValue: buildAdminApiDocument },
+        {
+          provide: ADMIN_METRICS,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => new AdminMetrics(registry),
+        },
+        { provide: AccessTokenVerifier, useFactory: () => new AccessTokenVerifier(config.auth) },
+        JwtAuthGuard,
+        AccessGuard,
+        AdminExceptionFilter,
+        {
+          provide: AUDIT_LOG_STORE,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new PgAuditLogStore(dataSource),
+        },
+        {
+          provide: CONFIGURATION_STORE,
+          inject: [DATA_SOURCE, AUDIT_LOG_STORE],
+          useFactory: (dataSource: DataSource, auditLog: AuditLogStore) =>
+            new PgConfigurationStore(dataSource, auditLog),
+        },
+        {
+          provide: FAILURE_STORE,
+          inject: [DATA_SOURCE, AUDIT_LOG_STORE],
+          useFactory: (dataSource: DataSource, auditLog: AuditLogStore) =>
+            new PgFailureStore(dataSource, auditLog),
+        },
+        {
+          provide: CYBERARK_PROBE,
+          inject: [TENANT_URL_POLICY, BACKUP_CONFIG],
+          useFactory: (policy: TenantUrlPolicy, backup: BackupConfig) =>
+            new CyberArkProbe({
+              timeoutMs: backup.cyberark.requestTimeoutMs,
+              retries: Math.min(backup.cyberark.retries, 1),
+              network: policy.networkOptions(),
+            }),
+        },
+        {
+          provide: ClientSecretBox,
+          inject: [DATA_CIPHER],
+          useFactory: (cipher: DataCipher) => new ClientSecretBox(cipher),
+        },
+        {
+          provide: ConfigurationChanges,
+          inject: [WORKSPACE_TARGETS, CYBERARK_CLIENT_FACTORY],
+          useFactory: (targets: WorkspaceTargetsPort, clients: CyberArkClientFactory) =>
+            new ConfigurationChanges(targets, clients),
+        },
+        BackupStatusService,
+        ConnectionService,
+        TargetsService,
+        LifecycleService,
+        FailuresService,
+        FailureReplayService,
+        AuditLogService,
+        VaultBackupsService,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AdminRequestMiddleware).forRoutes(...API_CONTROLLERS);
+  }
+}
+
+/** The admin API's OpenAPI document, from the code alone (no configuration, no I/O). */
+export function buildAdminApiDocument(): Promise<OpenAPIObject> {
+  return buildOpenApiDocument(
+    {
+      module: DocumentRootModule,
+      imports: [DocumentStubsModule, AdminModule.forRoot({ config: DOCUMENT_CONFIG })],
+    },
+    AdminModule,
+  );
+}
