@@ -37,7 +37,13 @@ module.exports = {
       severity: 'warn',
       from: {
         orphan: true,
-        pathNot: ['libs/testing/src/stack/', '\\.d\\.ts$', '(^|/)\\.[^/]+\\.(js|cjs|mjs|ts|json)$', 'jest\\.config', 'eslint\\.config'],
+        pathNot: [
+          'libs/testing/src/stack/',
+          '\\.d\\.ts$',
+          '(^|/)\\.[^/]+\\.(js|cjs|mjs|ts|json)$',
+          'jest\\.config',
+          'eslint\\.config',
+        ],
       },
       to: {},
     },
