@@ -9,6 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { encryptSecretsJwe } from '@vault-backup/crypto';
 import { type AccountEventData, buildAccountEventRecord } from '@vault-backup/event-contract';
 import {
@@ -231,6 +232,20 @@ function show(accounts: SimulatorAccount[]): void {
 
 let stopping = false;
 
+async function freshDemoDatabase(adminUrl: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('DROP DATABASE IF EXISTS vault_backup_demo WITH (FORCE)');
+    await client.query('CREATE DATABASE vault_backup_demo');
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = '/vault_backup_demo';
+  return url.toString();
+}
+
 async function stopAll(): Promise<void> {
   stopping = true;
   for (const child of children.reverse()) child.kill('SIGTERM');
@@ -246,11 +261,19 @@ async function stopAll(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Drops only kafkajs' harmless negative-timeout warning (see services/backup/src/lifecycle/process-warnings.ts).
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
+  });
   mkdirSync(LOG_DIR, { recursive: true });
   const stack = readEnvFile(join(STATE_DIR, 'stack.env'));
   const keys = demoKeys();
   const unwrapKeysFile = join(DEMO_DIR, 'unwrap-keys.json');
   writeFileSync(unwrapKeysFile, JSON.stringify({ [KID]: keys.privateKeyPem }), { mode: 0o600 });
+
+  // A fresh database and consumer group per run, so the demo shows the same thing every time.
+  const databaseUrl = await freshDemoDatabase(process.env.DATABASE_URL ?? stack.DATABASE_URL ?? '');
 
   step('Starting the CyberArk simulator and the local token issuer');
   simulator = await seedSimulator(keys);
@@ -264,7 +287,9 @@ async function main(): Promise<void> {
     NODE_ENV: 'development',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(HTTP_PORT),
-    DATABASE_URL: process.env.DATABASE_URL ?? stack.DATABASE_URL ?? '',
+    DATABASE_URL: databaseUrl,
+    KAFKA_GROUP_ID: `vault-backup-demo-${Date.now()}`,
+    KAFKA_FROM_BEGINNING: 'false',
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.KAFKA_BROKERS ?? '',
     KAFKA_ENSURE_TOPICS: 'true',
     DATA_ENCRYPTION_KEYS: keys.dataEncryptionKeys,

@@ -3,11 +3,13 @@ import { createLogger } from '@vault-backup/observability';
 import { startBackupService } from './bootstrap';
 import { loadBackupConfig } from './config/backup.config';
 import { EXIT_CONFIG, EXIT_FAILURE, installShutdownHandlers } from './lifecycle/process-lifecycle';
+import { routeProcessWarnings } from './lifecycle/process-warnings';
 import { ConsumerSupervisor } from './pipeline/consumer.supervisor';
 
 const logger = createLogger({ name: 'vault-backup', level: 'info' });
 
 async function main(): Promise<void> {
+  routeProcessWarnings(logger);
   const config = loadBackupConfig();
   logger.level = config.logLevel;
   const app = await startBackupService(config);

@@ -183,6 +183,8 @@ describe('BatchProcessor', () => {
       expect(context.mayContainPlaintextSecrets).toBe(true);
     }
     expect(store.failures).toHaveLength(4);
+    // Undecodable but well-keyed records still belong to their workspace (its admins list and replay them).
+    expect(store.failures.filter((failure) => failure.workspaceId === 'ws-1')).toHaveLength(3);
     expect(store.failures.every((failure) => failure.recordCiphertext.startsWith('backup-failure:'))).toBe(
       true,
     );

@@ -127,21 +127,18 @@ export class OutcomeRecorder {
 
   private async fail(result: RecordResult, failure: BackupFailure): Promise<FailureRecord> {
     const { record, event } = result;
-    const workspaceId = event?.data.workspaceId;
+    const owner = event
+      ? { workspaceId: event.data.workspaceId, accountId: event.data.accountId }
+      : ownerFromKey(record.key);
+    const workspaceId = owner?.workspaceId;
     const delivered = await this.deadLetter.publish(record, failure, {
       attempts: result.attempts,
       ...(workspaceId ? { workspaceId } : {}),
       mayContainPlaintextSecrets: !event || event.data.secrets !== undefined,
     });
     return {
-      ...(event
-        ? {
-            workspaceId: event.data.workspaceId,
-            accountId: event.data.accountId,
-            version: event.data.version,
-            eventId: event.id,
-          }
-        : {}),
+      ...(owner ?? {}),
+      ...(event ? { version: event.data.version, eventId: event.id } : {}),
       source: { topic: record.topic, partition: record.partition, offset: record.offset },
       errorClass: failure.errorClass,
       errorCode: failure.code,
@@ -151,4 +148,16 @@ export class OutcomeRecorder {
       deadLetter: { topic: this.dlqTopic, partition: delivered.partition, offset: delivered.offset },
     };
   }
+}
+
+const RECORD_KEY = /^([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{1,64})$/;
+
+/**
+ * The workspace and account a record that did not decode belongs to, when its key is well-formed
+ * (`<workspaceId>:<accountId>`): so that workspace's admins see the failure and can replay it.
+ */
+function ownerFromKey(key: Buffer | null): { workspaceId: string; accountId: string } | undefined {
+  if (!key || key.length > 129) return undefined;
+  const match = RECORD_KEY.exec(key.toString('utf8'));
+  return match ? { workspaceId: match[1], accountId: match[2] } : undefined;
 }
