@@ -358,15 +358,15 @@ async function main(): Promise<void> {
   const failures = await waitFor(
     async () => {
       const result = await api(token, 'GET', '/failures');
-      const items =
-        (result.body as { items?: { errorClass: string; errorMessage?: string; message?: string }[] })
-          .items ?? [];
+      const items = (result.body as { items?: { error: { class: string; message: string } }[] }).items ?? [];
       return items.length > 0 ? items : undefined;
     },
     { timeoutMs: 30_000, description: 'the poison record in the failures list' },
   );
+  const described = failures.map((failure) => `${failure.error.class}: ${failure.error.message}`).join('; ');
+  console.log(`\n  Failed backups listed for admins: ${failures.length} — ${described}`);
   console.log(
-    `\n  Failed backups listed for admins: ${failures.length} (${failures.map((f) => f.errorClass).join(', ')}) — also on the dead-letter topic account-events.dlq`,
+    '  (also on the dead-letter topic account-events.dlq; its value is encrypted because it did not decode)',
   );
 
   step('Where to look');
