@@ -66,13 +66,16 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
     expect(created.secret.reveal()).toBe('pw-v1');
 
     const before = (await harness.simulator.control.readRequests({ tenant })).cursor;
-    await harness.emit(account(workspace, 'acc-1', 2, { label: 'renamed', email: undefined }));
+    await harness.emit(account(workspace, 'acc-1', 2, { label: 'renamed', email: undefined, secrets: { password: 'pw-v2' } }));
     const updated = await harness.waitForAccount(
       tenant,
       (a) => a.platformAccountProperties.label === 'renamed',
       'the update',
     );
+    // A property and two secret properties removed at the source are removed in CyberArk.
     expect(updated.platformAccountProperties).not.toHaveProperty('email');
+    expect(updated.platformAccountProperties).not.toHaveProperty('totpSecret');
+    expect(updated.platformAccountProperties).not.toHaveProperty('backupCodes');
     expect(updated.secret.reveal()).toBe('pw-v2');
     const writes = (await harness.simulator.control.readRequests({ tenant, since: before })).entries.filter(
       (entry) => entry.family === 'accounts' && entry.method !== 'GET',
