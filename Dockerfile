@@ -43,6 +43,7 @@ RUN touch node_modules/.package-lock.json \
  && bash scripts/build.sh \
  && test -f dist/services/backup/src/main.js \
  && test -f dist/services/cyberark-simulator/src/main.js \
+ && test -f dist/services/local-issuer/src/main.js \
  && find dist -name '*.tsbuildinfo*' -delete
 
 # ---------------------------------------------------------------------------------------------------------
@@ -108,6 +109,18 @@ EXPOSE 18080 18443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "require('node:net').connect(Number(process.env.SIMULATOR_PORT||18080),'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1)).setTimeout(2500,()=>process.exit(1))"]
 CMD ["node", "--enable-source-maps", "dist/services/cyberark-simulator/src/main.js"]
+
+# ---------------------------------------------------------------------------------------------------------
+# local-issuer: a JWT issuer for local development (keys generated at start, never written). It refuses to
+# start with NODE_ENV=production; never deploy it.
+# ---------------------------------------------------------------------------------------------------------
+FROM runtime AS local-issuer
+COPY --from=build /src/dist/libs ./dist/libs
+COPY --from=build /src/dist/services/local-issuer ./dist/services/local-issuer
+ENV NODE_ENV=development \
+    LOCAL_ISSUER_PORT=18090
+EXPOSE 18090
+CMD ["node", "--enable-source-maps", "dist/services/local-issuer/src/main.js"]
 
 # ---------------------------------------------------------------------------------------------------------
 # backup (default target): the backup consumer + admin HTTP API on HTTP_PORT (8080).
