@@ -66,7 +66,9 @@ describe('backup pipeline end to end (real Kafka + PostgreSQL + CyberArk simulat
     expect(created.secret.reveal()).toBe('pw-v1');
 
     const before = (await harness.simulator.control.readRequests({ tenant })).cursor;
-    await harness.emit(account(workspace, 'acc-1', 2, { label: 'renamed', email: undefined, secrets: { password: 'pw-v2' } }));
+    await harness.emit(
+      account(workspace, 'acc-1', 2, { label: 'renamed', email: undefined, secrets: { password: 'pw-v2' } }),
+    );
     const updated = await harness.waitForAccount(
       tenant,
       (a) => a.platformAccountProperties.label === 'renamed',
