@@ -28,6 +28,8 @@ export function isRetriable(error: unknown): boolean {
 
 /** A short, secret-free description for logs and failure records. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : 'unknown error';
+  if (!(error instanceof Error)) return typeof error === 'string' ? error : 'unknown error';
+  const cause =
+    error.cause instanceof Error ? ` (caused by ${error.cause.name}: ${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`;
 }

@@ -32,7 +32,7 @@ export const backupEnvSchema = z.object({
   KAFKA_HEARTBEAT_INTERVAL: envDuration().default(3_000),
   KAFKA_REBALANCE_TIMEOUT: envDuration().default(60_000),
   KAFKA_PARTITIONS_CONCURRENCY: envInt({ min: 1, max: 256 }).default(16),
-  KAFKA_MAX_BYTES_PER_PARTITION: envInt({ min: 1_024 }).default(2_097_152),
+  KAFKA_MAX_BYTES_PER_PARTITION: envInt({ min: 1_024 }).default(524_288),
   KAFKA_MAX_WAIT: envDuration().default(250),
   KAFKA_ENSURE_TOPICS: envBool().default(false),
   KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(6),

@@ -5,6 +5,7 @@ import { ConsumerSupervisor } from './consumer.supervisor';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
 import { PipelineModule } from './pipeline.module';
 import { type PendingRetryWorker } from './retry/pending-retry.worker';
+import { type BatchProcessor } from './batch/batch.processor';
 
 class FakeConsumer implements Partial<BatchConsumerPort> {
   state: ConsumerState = 'running';
@@ -30,6 +31,7 @@ function module() {
     consumer as unknown as BatchConsumerPort,
     metrics,
     {} as PendingRetryWorker,
+    {} as BatchProcessor,
     health,
     supervisor,
     logger as never,

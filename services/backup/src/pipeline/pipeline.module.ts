@@ -15,6 +15,7 @@ import { BATCH_CONSUMER, PIPELINE_METRICS } from './pipeline.tokens';
 import { RECORD_SEALER } from './ports/record-sealer.port';
 import { WORKSPACE_TARGETS } from './ports/workspace-targets.port';
 import { PendingRetryWorker } from './retry/pending-retry.worker';
+import { BatchProcessor } from './batch/batch.processor';
 import { AccountEventsController } from './transport/account-events.controller';
 
 const SERVING: ReadonlySet<ConsumerState> = new Set(['running', 'rebalancing']);
@@ -33,6 +34,7 @@ export class PipelineModule implements OnModuleInit, OnApplicationBootstrap, Bef
     @Inject(BATCH_CONSUMER) private readonly consumer: BatchConsumerPort,
     @Inject(PIPELINE_METRICS) private readonly metrics: PipelineMetrics,
     private readonly retryWorker: PendingRetryWorker,
+    private readonly processor: BatchProcessor,
     private readonly health: HealthRegistry,
     private readonly supervisor: ConsumerSupervisor,
     private readonly logger: PinoLogger,
@@ -70,5 +72,6 @@ export class PipelineModule implements OnModuleInit, OnApplicationBootstrap, Bef
   async beforeApplicationShutdown(): Promise<void> {
     await this.retryWorker.stop();
     await this.consumer.stop();
+    await this.processor.drainLateOutcomes();
   }
 }

@@ -4,6 +4,7 @@ import { accountKey } from '../domain/account-snapshot';
 import { toBackupFailure } from '../domain/backup-failure';
 import { type BackupOutcome } from '../domain/backup-outcome';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
+import { backupAccountName } from '../mapping/account-name';
 import { toDesiredAccount } from '../mapping/backup-account.mapper';
 import { type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
 import { type SecretsResolverPort } from '../ports/secrets-resolver.port';
@@ -47,6 +48,11 @@ interface WrittenState {
   readonly fingerprint: AccountFingerprint;
 }
 
+interface KnownState extends WrittenState {
+  /** True when PostgreSQL holds this state; false when only this process's memory does. */
+  readonly persisted: boolean;
+}
+
 export interface AccountJobRunnerSettings {
   /** The longest one CyberArk write can take, retries included. */
   readonly writeDeadlineMs: number;
@@ -81,10 +87,11 @@ export class AccountJobRunner {
     private readonly now: () => number = Date.now,
   ) {}
 
-  run(job: AccountJob): Promise<BackupOutcome> {
+  /** `onStart` fires when the write gets its concurrency slot (queueing is not slowness). */
+  run(job: AccountJob, onStart?: () => void): Promise<BackupOutcome> {
     const key = accountKey(job.event.data.workspaceId, job.event.data.accountId);
     const previous = this.lanes.get(key);
-    const current = (previous ?? Promise.resolve()).then(() => this.runNow(job, key));
+    const current = (previous ?? Promise.resolve()).then(() => this.runNow(job, key, onStart));
     this.lanes.set(key, current);
     void current.finally(() => {
       if (this.lanes.get(key) === current) this.lanes.delete(key);
@@ -133,15 +140,18 @@ export class AccountJobRunner {
     }
   }
 
-  private async runNow(job: AccountJob, key: string): Promise<BackupOutcome> {
+  private async runNow(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
     const version = job.event.data.version;
     const known = this.newestKnown(job, key);
-    if ((known?.version ?? 0) >= version) return { kind: 'superseded', reason: 'already-applied' };
+    if (known && known.version >= version) return this.alreadyWritten(job, known);
     if (this.gateway.isCircuitOpen(job.workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
     if (this.stalled.has(job.workspace.tenantKey))
       return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
     try {
-      const outcome = await this.limiter.run(job.workspace.tenantKey, () => this.timed(job, known));
+      const outcome = await this.limiter.run(job.workspace.tenantKey, () => {
+        onStart?.();
+        return this.timed(job, known);
+      });
       if (outcome.kind === 'applied') {
         this.remember(key, {
           version,
@@ -168,15 +178,37 @@ export class AccountJobRunner {
     return outcome;
   }
 
-  private newestKnown(job: AccountJob, key: string): WrittenState | undefined {
+  /**
+   * This version (or a newer one) is already in CyberArk. If only this process knows it (the write's
+   * own outcome may never have been stored, e.g. a late write whose save failed), report it applied
+   * with no write, so that the caller stores it; otherwise it is superseded.
+   */
+  private alreadyWritten(job: AccountJob, known: KnownState): BackupOutcome {
+    const storedVersion = job.state?.appliedVersion ?? 0;
+    if (known.persisted || storedVersion >= job.event.data.version || !known.cyberArkAccountId) {
+      return { kind: 'superseded', reason: 'already-applied' };
+    }
+    const { workspaceId, accountId } = job.event.data;
+    return {
+      kind: 'applied',
+      writes: 0,
+      cyberArkAccountId: known.cyberArkAccountId,
+      cyberArkName: backupAccountName(workspaceId, accountId),
+      fingerprint: known.fingerprint,
+    };
+  }
+
+  private newestKnown(job: AccountJob, key: string): KnownState | undefined {
     const written = this.written.get(key);
     const stored = job.state;
-    if (written && (!stored || written.version >= stored.appliedVersion)) return written;
+    if (written && (!stored || written.version >= stored.appliedVersion))
+      return { ...written, persisted: false };
     if (!stored) return undefined;
     return {
       version: stored.appliedVersion,
       cyberArkAccountId: stored.cyberArkAccountId,
       fingerprint: stored.fingerprint,
+      persisted: true,
     };
   }
 

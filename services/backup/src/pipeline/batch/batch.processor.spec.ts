@@ -21,7 +21,7 @@ import { TenantConcurrencyLimiter } from './concurrency-limiter';
 import { OutcomeRecorder } from './outcome-recorder';
 import { PartitionLocks } from './partition-locks';
 
-function pipeline(options: { slowWriteParkAfterMs?: number } = {}) {
+function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number } = {}) {
   const store = new InMemoryStateStore();
   const targets = new FakeTargets(
     new Map([
@@ -40,7 +40,7 @@ function pipeline(options: { slowWriteParkAfterMs?: number } = {}) {
     gateway,
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
-    new TenantConcurrencyLimiter(4, 16),
+    new TenantConcurrencyLimiter(options.perTenant ?? 4, 16),
     { writeDeadlineMs: 10_000 },
   );
   const recorder = new OutcomeRecorder(
@@ -357,5 +357,16 @@ describe('BatchProcessor', () => {
     ]);
     const account = gateway.tenant('tenant-a').only();
     expect(account.platformAccountProperties).toMatchObject({ label: 'three', phone: '+1' });
+  });
+
+  it('does not count waiting for a concurrency slot as slowness', async () => {
+    const { processor, gateway, store } = pipeline({ slowWriteParkAfterMs: 150, perTenant: 1 });
+    gateway.tenant('tenant-a').latencyMs = 100;
+    await processor.process(
+      batchOf(...['acc-q1', 'acc-q2', 'acc-q3'].map((accountId) => accountRecord({ accountId, version: 1 }))),
+      new FakeBatchControl(),
+    );
+    expect(store.pending.size).toBe(0);
+    expect(gateway.tenant('tenant-a').accounts.size).toBe(3);
   });
 });

@@ -1,15 +1,15 @@
 import { type Logger } from 'pino';
-import { type AccountEvent } from '@vault-backup/event-contract';
 import { type BatchControl, type RecordBatch } from '@vault-backup/kafka';
 import { describeError } from '@vault-backup/errors';
 import { backoffDelay, type BackoffPolicy } from '../domain/backoff';
 import { type PipelineMetrics } from '../metrics/pipeline.metrics';
 import { type BackupOutcome } from '../domain/backup-outcome';
 import { type BackupStateStore } from '../store/backup-state.store';
-import { emptyOutcomeWrite, isEmptyOutcomeWrite, type OutcomeWrite } from '../store/backup-state.types';
+import { isEmptyOutcomeWrite, type OutcomeWrite } from '../store/backup-state.types';
 import { type AccountJobRunner } from './account-job.runner';
 import { type BatchPlanner, type PlannedRecord } from './batch-planner';
 import { type OutcomeRecorder, type RecordResult } from './outcome-recorder';
+import { LateOutcomeSink } from './late-outcome.sink';
 import { type PartitionLocks } from './partition-locks';
 
 export interface BatchProcessorSettings {
@@ -40,6 +40,8 @@ export interface BackpressureSignal {
  * (bounded per tenant), versions of one account never are.
  */
 export class BatchProcessor {
+  private readonly lateOutcomes: LateOutcomeSink;
+
   constructor(
     private readonly planner: BatchPlanner,
     private readonly runner: AccountJobRunner,
@@ -50,7 +52,14 @@ export class BatchProcessor {
     private readonly backpressure: BackpressureSignal,
     private readonly settings: BatchProcessorSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.lateOutcomes = new LateOutcomeSink(recorder, store, runner, settings.leaseOwner, logger);
+  }
+
+  /** Stores the outcomes of late writes still queued; called at shutdown once the consumer has stopped. */
+  async drainLateOutcomes(): Promise<void> {
+    await this.lateOutcomes.drain();
+  }
 
   async process(batch: RecordBatch, control: BatchControl): Promise<void> {
     const last = batch.records.at(-1);
@@ -104,19 +113,19 @@ export class BatchProcessor {
     const base = { record: entry.record, attempts: 1, ...(entry.event ? { event: entry.event } : {}) };
     if ('outcome' in entry)
       return { result: { ...base, outcome: entry.outcome }, releaseLease: entry.leaseClaimed === true };
-    const running = this.runner.run(entry.job);
-    const outcome = await Promise.race([
-      running,
-      delay(
-        this.runner.parkDeadlineFor(entry.job.workspace.tenantKey, {
-          minMs: this.settings.slowWriteParkMinMs,
-          maxMs: this.settings.slowWriteParkAfterMs,
-        }),
-      ).then(() => undefined),
-    ]);
+    const tenantKey = entry.job.workspace.tenantKey;
+    const deadlineMs = this.runner.parkDeadlineFor(tenantKey, {
+      minMs: this.settings.slowWriteParkMinMs,
+      maxMs: this.settings.slowWriteParkAfterMs,
+    });
+    // The deadline runs from the moment the write starts: waiting for a slot is throughput, not slowness.
+    const patience = new Patience(deadlineMs);
+    const running = this.runner.run(entry.job, () => patience.start());
+    const outcome = await Promise.race([running, patience.exhausted.then(() => undefined)]);
+    patience.cancel();
     if (outcome) return { result: { ...base, outcome }, releaseLease: true };
     // Still writing: park the record now; the write finishes under its lease and is recorded then.
-    this.runner.markStalled(entry.job.workspace.tenantKey, running);
+    this.runner.markStalled(tenantKey, running);
     return {
       result: { ...base, outcome: { kind: 'deferred', failure: SLOW_WRITE_FAILURE } },
       releaseLease: false,
@@ -124,34 +133,13 @@ export class BatchProcessor {
     };
   }
 
-  /** A write that outlived its batch: store its result and free the account's lease. */
+  /** A write that outlived its batch: its result is stored (batched, retried) and its lease freed. */
   private finishLate(result: RecordResult, late: Promise<BackupOutcome>): void {
-    const event = result.event as AccountEvent;
-    const claim = {
-      workspaceId: event.data.workspaceId,
-      accountId: event.data.accountId,
-      version: event.data.version,
-    };
-    late
-      .then(async (outcome) => {
-        const recorded =
-          outcome.kind === 'applied'
-            ? await this.recorder.record([{ ...result, outcome }])
-            : emptyOutcomeWrite();
-        await this.store.saveOutcomes({
-          ...recorded,
-          releasedLeases: { owner: this.settings.leaseOwner, claims: [claim] },
-        });
-        this.runner.forgetPersisted(recorded.applied);
-        this.logger.info(
-          { ...claim, outcome: outcome.kind },
-          'late write finished after its record was parked',
-        );
-      })
-      .catch((error: unknown) => {
-        // The parked record stays; the retry worker converges it once the lease expires.
-        this.logger.warn({ ...claim, reason: describeError(error) }, 'could not record a late write');
-      });
+    void late.then(
+      (outcome) => this.lateOutcomes.add(result, outcome),
+      (error: unknown) =>
+        this.logger.warn({ reason: describeError(error) }, 'a late write failed unexpectedly'),
+    );
   }
 
   private async persist(write: OutcomeWrite, control: BatchControl): Promise<boolean> {
@@ -232,8 +220,27 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** A deadline that starts on demand and can be cancelled, so no timer outlives a fast write. */
+class Patience {
+  readonly exhausted: Promise<void>;
+  private fire!: () => void;
+  private timer: NodeJS.Timeout | undefined;
+  private cancelled = false;
+
+  constructor(private readonly ms: number) {
+    this.exhausted = new Promise<void>((resolve) => (this.fire = resolve));
+  }
+
+  start(): void {
+    if (this.cancelled || this.timer) return;
+    this.timer = setTimeout(this.fire, this.ms);
+    this.timer.unref();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    clearTimeout(this.timer);
+  }
 }
 
 interface ResolvedRecord {
