@@ -22,6 +22,7 @@ import {
   STATE_DIR,
   waitFor,
 } from '@vault-backup/testing';
+import { BACKUP_PLATFORM_PROPERTIES } from '../../services/backup/src/pipeline/mapping/backup-properties';
 
 const WORKSPACE = 'demo-workspace';
 const TENANT = 'demo';
@@ -29,18 +30,6 @@ const SAFE = 'VaultBackup';
 const PLATFORM = 'VaultBackupPlatform';
 const CLIENT_ID = 'vault-backup-svc@cyberark.cloud.demo';
 const KID = 'https://vault-backup-demo.vault.azure.net/keys/demo-cmk/5f0c1ad2b6a84c3e9d7e1f2a3b4c5d6e';
-const TEN_PROPERTIES = [
-  'accountId',
-  'provider',
-  'label',
-  'url',
-  'phone',
-  'email',
-  'originalPhone',
-  'originalEmail',
-  'totpSecret',
-  'backupCodes',
-];
 const HTTP_PORT = Number(process.env.DEMO_HTTP_PORT ?? 8080);
 const ISSUER_PORT = Number(process.env.DEMO_ISSUER_PORT ?? 18090);
 const SIMULATOR_PORT = Number(process.env.DEMO_SIMULATOR_PORT ?? 18080);
@@ -127,7 +116,7 @@ async function seedSimulator(keys: DemoKeys): Promise<SimulatorProcess> {
   await sim.control.putPlatform(TENANT, PLATFORM, {
     name: 'Vault backup',
     active: true,
-    optional: TEN_PROPERTIES,
+    optional: [...BACKUP_PLATFORM_PROPERTIES],
   });
   await sim.control.putSafe(TENANT, SAFE, {
     members: [{ memberName: CLIENT_ID, permissions: BACKUP_SAFE_PERMISSIONS }],
