@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { waitFor } from '../support/wait-for';
 
 export function requireBrokers(variable: 'KAFKA_BROKERS' | 'KAFKA4_BROKERS' = 'KAFKA_BROKERS'): string[] {
   const value = process.env[variable];
@@ -26,10 +27,23 @@ export async function createTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
+    // kafkajs' waitForLeaders does not retry "This server does not host this topic-partition", which a
+    // busy broker answers for a moment after creation: wait for every partition's leader ourselves.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1, configEntries })),
     });
+    await waitFor(
+      async () => {
+        const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
+        return described.every(
+          (topic) =>
+            topic.partitions.length === numPartitions &&
+            topic.partitions.every((partition) => partition.leader >= 0),
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 100, description: `leaders of ${topics.join(', ')}` },
+    );
   } finally {
     await admin.disconnect();
   }
