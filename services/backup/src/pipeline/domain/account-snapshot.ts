@@ -1,19 +1,13 @@
 import { type Secret } from '@vault-backup/config';
+import { type DecodedAccountEventData } from '@vault-backup/event-contract';
 
-/** The full state of one account at one version, as an event carries it (never a delta). */
-export interface AccountSnapshot {
-  readonly workspaceId: string;
-  readonly accountId: string;
-  readonly version: number;
-  readonly provider: string;
+/**
+ * The full state of one account at one version, as an event carries it (never a delta): the
+ * contract's decoded data without its secrets, which are resolved separately.
+ */
+export type AccountSnapshot = Omit<DecodedAccountEventData, 'secrets' | 'encryptedSecrets' | 'label'> & {
   readonly label?: string;
-  readonly url?: string;
-  readonly username?: string;
-  readonly email?: string;
-  readonly phone?: string;
-  readonly originalEmail?: string;
-  readonly originalPhone?: string;
-}
+};
 
 /** Secrets of a snapshot once decrypted (or accepted as plaintext); every value stays wrapped. */
 export interface AccountSecrets {

@@ -155,13 +155,7 @@ export class PendingRetryWorker {
 
   /** Looks again later without spending an attempt: the tenant or the account is busy, not failing. */
   private async postpone(entry: PendingBackup, untilMs: number): Promise<void> {
-    await this.store.reschedulePending(entry, entry.version, {
-      attempts: entry.attempts,
-      nextAttemptAt: new Date(untilMs),
-      errorClass: entry.lastErrorClass,
-      errorCode: entry.lastErrorCode,
-      errorMessage: entry.lastErrorMessage,
-    });
+    await this.store.postponePending(entry, entry.version, new Date(untilMs));
   }
 
   private account(topic: string, outcome: BackupOutcome): void {

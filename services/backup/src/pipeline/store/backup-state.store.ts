@@ -27,18 +27,8 @@ export interface BackupStateStore {
     now: Date,
     limit: number,
   ): Promise<PendingBackup[]>;
-  /** Reschedules a parked record after another transient failure. */
-  reschedulePending(
-    ref: AccountRef,
-    version: number,
-    update: {
-      attempts: number;
-      nextAttemptAt: Date;
-      errorClass: string;
-      errorCode: string;
-      errorMessage: string;
-    },
-  ): Promise<void>;
+  /** Looks at a parked record again later, without spending an attempt (its tenant or account is busy). */
+  postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void>;
   pendingSummary(): Promise<PendingSummary>;
 }
 

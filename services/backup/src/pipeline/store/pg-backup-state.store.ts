@@ -123,32 +123,11 @@ export class PgBackupStateStore implements BackupStateStore {
     return rows.map(toPendingBackup);
   }
 
-  async reschedulePending(
-    ref: AccountRef,
-    version: number,
-    update: {
-      attempts: number;
-      nextAttemptAt: Date;
-      errorClass: string;
-      errorCode: string;
-      errorMessage: string;
-    },
-  ): Promise<void> {
+  async postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void> {
     await this.query(
-      `UPDATE pending_backup
-          SET attempts = $4, next_attempt_at = $5, last_error_class = $6, last_error_code = $7,
-              last_error_message = $8, updated_at = now()
+      `UPDATE pending_backup SET next_attempt_at = $4, updated_at = now()
         WHERE workspace_id = $1 AND account_id = $2 AND version = $3`,
-      [
-        ref.workspaceId,
-        ref.accountId,
-        version,
-        update.attempts,
-        update.nextAttemptAt,
-        update.errorClass,
-        update.errorCode,
-        update.errorMessage,
-      ],
+      [ref.workspaceId, ref.accountId, version, nextAttemptAt],
     );
   }
 

@@ -111,15 +111,10 @@ export class InMemoryStateStore implements BackupStateStore {
       .slice(0, limit);
   }
 
-  async reschedulePending(
-    ref: AccountRef,
-    version: number,
-    update: { attempts: number; nextAttemptAt: Date },
-  ): Promise<void> {
+  async postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void> {
     const key = accountKey(ref.workspaceId, ref.accountId);
     const entry = this.pending.get(key);
-    if (entry && entry.version === version)
-      this.pending.set(key, { ...entry, attempts: update.attempts, nextAttemptAt: update.nextAttemptAt });
+    if (entry && entry.version === version) this.pending.set(key, { ...entry, nextAttemptAt });
   }
 
   async pendingSummary(): Promise<PendingSummary> {
