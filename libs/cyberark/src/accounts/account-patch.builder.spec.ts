@@ -5,7 +5,7 @@ import {
   assertValidPatch,
   buildAccountPatch,
   propertyPath,
-  replaceOpsAsAdd,
+  reconcilePatch,
   secretsInPatch,
   toPatchBody,
 } from './account-patch.builder';
@@ -117,17 +117,40 @@ describe('assertValidPatch', () => {
   });
 });
 
-describe('replaceOpsAsAdd', () => {
-  it('turns every replace into add and leaves the rest', () => {
+describe('reconcilePatch', () => {
+  const held = {
+    id: '7_1',
+    name: 'n',
+    safeName: 's',
+    platformId: 'p',
+    address: 'host',
+    platformAccountProperties: { Port: '22', LogonDomain: 'CORP' },
+  };
+
+  it('drops removes of absent fields and turns replaces of absent fields into adds', () => {
     expect(
-      replaceOpsAsAdd([
-        { op: 'replace', path: '/platformAccountProperties/A', value: '1' },
-        { op: 'remove', path: '/platformAccountProperties/B' },
-      ]),
+      reconcilePatch(
+        [
+          { op: 'replace', path: '/platformAccountProperties/A', value: '1' },
+          { op: 'remove', path: '/platformAccountProperties/B' },
+          { op: 'replace', path: '/userName', value: 'u' },
+          { op: 'remove', path: '/platformAccountProperties/port' },
+          { op: 'replace', path: '/platformAccountProperties/LOGONDOMAIN', value: 'X' },
+          { op: 'replace', path: '/address', value: 'other' },
+        ],
+        held,
+      ),
     ).toEqual([
       { op: 'add', path: '/platformAccountProperties/A', value: '1' },
-      { op: 'remove', path: '/platformAccountProperties/B' },
+      { op: 'add', path: '/userName', value: 'u' },
+      { op: 'remove', path: '/platformAccountProperties/port' },
+      { op: 'replace', path: '/platformAccountProperties/LOGONDOMAIN', value: 'X' },
+      { op: 'replace', path: '/address', value: 'other' },
     ]);
+  });
+
+  it('leaves nothing to send when every remove is already done', () => {
+    expect(reconcilePatch([{ op: 'remove', path: '/platformAccountProperties/Gone' }], held)).toEqual([]);
   });
 });
 

@@ -86,8 +86,31 @@ export function assertValidPatch(ops: readonly JsonPatchOp[]): void {
 }
 
 /** `add` on an existing member replaces it (RFC 6902), so this is safe for every path we send. */
-export function replaceOpsAsAdd(ops: readonly JsonPatchOp[]): JsonPatchOp[] {
-  return ops.map((op) => (op.op === 'replace' ? { ...op, op: 'add' } : op));
+/**
+ * Rewrites a patch that CyberArk refused with PASWS164E ("the property at path does not exist")
+ * against what the account really holds: a `remove` of an absent field is already done (RFC 6902
+ * calls it an error, the outcome we want holds), a `replace` of an absent field becomes `add`.
+ */
+export function reconcilePatch(ops: readonly JsonPatchOp[], account: CyberArkAccount): JsonPatchOp[] {
+  return ops.flatMap((op): JsonPatchOp[] => {
+    if (op.op === 'add' || holds(account, op.path)) return [op];
+    return op.op === 'remove' ? [] : [{ ...op, op: 'add' }];
+  });
+}
+
+/** Whether the account has a value at a patchable path (property names compare case-insensitively). */
+function holds(account: CyberArkAccount, path: AccountPatchPath): boolean {
+  if (path.startsWith(PROPERTIES_PREFIX)) {
+    const wanted = unescapePointer(path.slice(PROPERTIES_PREFIX.length)).toLowerCase();
+    return Object.keys(account.platformAccountProperties).some((name) => name.toLowerCase() === wanted);
+  }
+  if (path === '/address') return account.address !== undefined && account.address !== '';
+  if (path === '/userName') return account.userName !== undefined && account.userName !== '';
+  return true;
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** The PATCH body; secret-valued ops are revealed only here. */

@@ -15,7 +15,7 @@ import {
 } from '../cyberark.types';
 import { type ApiCall, type PrivilegeCloudRequester } from '../client/privilege-cloud.requester';
 import { type QueryValue, type TenantUrls } from '../tenant/tenant-urls';
-import { assertValidPatch, replaceOpsAsAdd, secretsInPatch, toPatchBody } from './account-patch.builder';
+import { assertValidPatch, reconcilePatch, secretsInPatch, toPatchBody } from './account-patch.builder';
 import { secretsIn, toAccountPage, toAddAccountBody, toCyberArkAccount } from './account.mapper';
 
 export interface AccountsApiOptions {
@@ -33,7 +33,7 @@ interface NameScan {
   readonly sameNameIgnoringCase: readonly CyberArkAccount[];
 }
 
-const REPLACE_OF_MISSING_PROPERTY = 'PASWS164E';
+const PATH_DOES_NOT_EXIST = 'PASWS164E';
 const PASSWORD_UPDATE_ROUTE = 'Accounts/{id}/Password/Update';
 
 export class AccountsApi {
@@ -88,15 +88,24 @@ export class AccountsApi {
     }
   }
 
-  /** PATCH with JSON Patch ops. A `replace` refused with PASWS164E (property absent) is resent as `add`. */
+  /**
+   * PATCH with JSON Patch ops. Refused with PASWS164E (a path the account lacks), the patch is
+   * rewritten once against the account as it really is — a `remove` of an absent property is
+   * already done, a `replace` of one becomes `add` — so a diff made from stale knowledge (after a
+   * crash between two writes, or a change by hand) converges instead of failing for good.
+   */
   async updateAccount(id: string, ops: readonly JsonPatchOp[]): Promise<CyberArkAccount> {
     assertValidPatch(ops);
     if (ops.length === 0) return this.getAccount(id);
     try {
       return await this.#patch(id, ops);
     } catch (error) {
-      if (!hasCode(error, REPLACE_OF_MISSING_PROPERTY) || !ops.some((op) => op.op === 'replace')) throw error;
-      return this.#patch(id, replaceOpsAsAdd(ops));
+      if (!hasCode(error, PATH_DOES_NOT_EXIST)) throw error;
+      const account = await this.getAccount(id);
+      const reconciled = reconcilePatch(ops, account);
+      if (reconciled.length === 0) return account;
+      if (sameOps(reconciled, ops)) throw error;
+      return this.#patch(id, reconciled);
     }
   }
 
@@ -254,6 +263,12 @@ function assertCreatable(account: NewCyberArkAccount): void {
 function mayAlreadyExist(error: unknown): error is CyberArkError {
   if (error instanceof CyberArkDuplicateError) return true;
   return error instanceof CyberArkUnavailableError && error.requestMayHaveBeenProcessed;
+}
+
+function sameOps(a: readonly JsonPatchOp[], b: readonly JsonPatchOp[]): boolean {
+  return (
+    a.length === b.length && a.every((op, index) => op.op === b[index]?.op && op.path === b[index]?.path)
+  );
 }
 
 function hasCode(error: unknown, code: string): boolean {

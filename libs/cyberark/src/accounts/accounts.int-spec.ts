@@ -280,7 +280,7 @@ describe('accounts (integration, loopback fake)', () => {
   });
 
   describe('update', () => {
-    it('resends a replace refused with PASWS164E as add', async () => {
+    it('rewrites a patch refused with PASWS164E against the account: replace of an absent property becomes add', async () => {
       const client = clientFor();
       const { account } = await client.addAccount(newAccount('patchme'));
       const updated = await client.updateAccount(account.id, [
@@ -293,12 +293,34 @@ describe('accounts (integration, loopback fake)', () => {
       });
       const patches = fake.requests
         .filter((request) => request.method === 'PATCH')
-        .map((request) => JSON.parse(request.body) as unknown);
+        .map((request) => JSON.parse(request.body) as unknown[]);
       expect(patches).toHaveLength(2);
-      expect(patches[1]).toEqual([
-        { op: 'add', path: '/address', value: 'new.example.com' },
-        { op: 'add', path: '/platformAccountProperties/LogonDomain', value: 'CORP' },
+      expect(patches[1]?.[1]).toEqual({
+        op: 'add',
+        path: '/platformAccountProperties/LogonDomain',
+        value: 'CORP',
+      });
+    });
+
+    it('treats a remove of a property already absent as done, and still applies the rest', async () => {
+      const client = clientFor();
+      const { account } = await client.addAccount(newAccount('removeme'));
+      const updated = await client.updateAccount(account.id, [
+        { op: 'remove', path: '/platformAccountProperties/Gone' },
+        { op: 'replace', path: '/platformAccountProperties/Port', value: '2222' },
       ]);
+      expect(updated.platformAccountProperties).toEqual({ Port: '2222' });
+      const patches = fake.requests
+        .filter((request) => request.method === 'PATCH')
+        .map((request) => JSON.parse(request.body) as unknown);
+      expect(patches[1]).toEqual([{ op: 'replace', path: '/platformAccountProperties/Port', value: '2222' }]);
+    });
+
+    it('sends nothing more when every op of a refused patch was a remove already done', async () => {
+      const client = clientFor();
+      const { account } = await client.addAccount(newAccount('noop'));
+      await client.updateAccount(account.id, [{ op: 'remove', path: '/platformAccountProperties/Gone' }]);
+      expect(fake.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
     });
 
     it('updates the secret with ChangeEntireGroup false', async () => {

@@ -284,7 +284,8 @@ export class FakePrivilegeCloud {
     for (const op of ops) {
       const property = /^\/platformAccountProperties\/(.+)$/.exec(op.path)?.[1];
       if (property !== undefined) {
-        if (op.op === 'replace' && !(property in account.platformAccountProperties)) {
+        // RFC 6902, strictly: replace and remove need the path to exist.
+        if (op.op !== 'add' && !(property in account.platformAccountProperties)) {
           return { status: 400, body: { ErrorCode: 'PASWS164E', ErrorMessage: 'Property does not exist' } };
         }
         if (op.op === 'remove') delete account.platformAccountProperties[property];

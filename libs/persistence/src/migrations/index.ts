@@ -1,6 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { AccountWriteLease1763850000000 } from './1763850000000-account-write-lease';
 import { AuditLog1763900000000 } from './1763900000000-audit-log';
+import { AccountWriteFence1764000000000 } from './1764000000000-account-write-fence';
 
 /** In order of application; new migrations are appended, never edited once released. */
-export const MIGRATIONS = [InitialSchema1763800000000, AccountWriteLease1763850000000, AuditLog1763900000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  AccountWriteLease1763850000000,
+  AuditLog1763900000000,
+  AccountWriteFence1764000000000,
+];

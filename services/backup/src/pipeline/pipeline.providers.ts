@@ -25,6 +25,7 @@ import { BatchProcessor, type BackpressureSignal } from './batch/batch.processor
 import { TenantConcurrencyLimiter } from './batch/concurrency-limiter';
 import { OutcomeRecorder } from './batch/outcome-recorder';
 import { PartitionLocks } from './batch/partition-locks';
+import { WriteFence } from './batch/write-fence';
 import { type FieldHasher } from './mapping/account-fingerprint';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
 import { BATCH_CONSUMER, PIPELINE_METRICS } from './pipeline.tokens';
@@ -120,19 +121,21 @@ export const pipelineProviders: Provider[] = [
   PartitionLocks,
   {
     provide: AccountJobRunner,
-    inject: [CYBERARK_GATEWAY, SECRETS_RESOLVER, FIELD_HASHER, BACKUP_CONFIG],
+    inject: [CYBERARK_GATEWAY, SECRETS_RESOLVER, FIELD_HASHER, BACKUP_STATE_STORE, BACKUP_CONFIG],
     useFactory: (
       gateway: CyberArkGateway,
       secrets: EventSecretsResolver,
       hash: FieldHasher,
+      store: PgBackupStateStore,
       config: BackupConfig,
     ) =>
       new AccountJobRunner(
         gateway,
         secrets,
         new AccountWriter(hash),
+        new WriteFence(store, LEASE_OWNER),
         new TenantConcurrencyLimiter(config.pipeline.tenantMaxInFlight, config.pipeline.maxInFlight),
-        { writeDeadlineMs: config.cyberark.writeDeadlineMs },
+        { owner: LEASE_OWNER, writeDeadlineMs: config.cyberark.writeDeadlineMs },
       ),
   },
   {

@@ -9,14 +9,14 @@ import { toDesiredAccount } from '../mapping/backup-account.mapper';
 import { type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
 import { type SecretsResolverPort } from '../ports/secrets-resolver.port';
 import { type ActiveWorkspace } from '../ports/workspace-targets.port';
-import { type AccountRef, type AccountState } from '../store/backup-state.types';
-import { type AccountWriter } from '../writer/account.writer';
+import { type AccountRef, type GrantedWrite } from '../store/backup-state.types';
+import { type AccountBase, type AccountWriter } from '../writer/account.writer';
 import { type TenantConcurrencyLimiter } from './concurrency-limiter';
+import { type WriteFence } from './write-fence';
 
 export interface AccountJob {
   readonly event: AccountEvent;
   readonly workspace: ActiveWorkspace;
-  readonly state: AccountState | undefined;
   /** Local time (ms) at which this job's write lease may already have expired; no write may end later. */
   readonly leaseDeadline: number;
 }
@@ -44,16 +44,15 @@ export class WriteLeaseExpiredError extends AppError {
 
 interface WrittenState {
   readonly version: number;
-  readonly cyberArkAccountId: string | null;
+  readonly cyberArkAccountId: string;
   readonly fingerprint: AccountFingerprint;
-}
-
-interface KnownState extends WrittenState {
-  /** True when PostgreSQL holds this state; false when only this process's memory does. */
+  /** True once PostgreSQL holds this state (kept only while a write of the account is queued). */
   readonly persisted: boolean;
 }
 
 export interface AccountJobRunnerSettings {
+  /** Owner id of this process's writes, as recorded by the write fence. */
+  readonly owner: string;
   /** The longest one CyberArk write can take, retries included. */
   readonly writeDeadlineMs: number;
   /** Bound on remembered written versions (they are forgotten once persisted). */
@@ -69,8 +68,9 @@ export interface AccountJobRunnerSettings {
 export class AccountJobRunner {
   private readonly lanes = new Map<string, Promise<BackupOutcome>>();
   /**
-   * The newest state this process wrote per account, until it is persisted: a later job of the same
-   * account (possibly planned before that write) must diff against it, not against older stored state.
+   * The newest state this process wrote per account, until it is persisted: it tells a later write
+   * exactly what CyberArk holds when the fence says our own write came last but its outcome is not
+   * stored yet (a late write), sparing a read-back.
    */
   private readonly written = new Map<string, WrittenState>();
   /** Tenants with writes still running past a batch deadline, with how many. */
@@ -82,6 +82,7 @@ export class AccountJobRunner {
     private readonly gateway: CyberArkGatewayPort,
     private readonly secrets: SecretsResolverPort,
     private readonly writer: AccountWriter,
+    private readonly fence: WriteFence,
     private readonly limiter: TenantConcurrencyLimiter,
     private readonly settings: AccountJobRunnerSettings,
     private readonly now: () => number = Date.now,
@@ -135,30 +136,25 @@ export class AccountJobRunner {
   ): void {
     for (const state of states) {
       const key = accountKey(state.workspaceId, state.accountId);
-      if ((this.written.get(key)?.version ?? 0) <= state.appliedVersion && !this.lanes.has(key))
-        this.written.delete(key);
+      const written = this.written.get(key);
+      if (!written || written.version > state.appliedVersion) continue;
+      if (this.lanes.has(key)) this.written.set(key, { ...written, persisted: true });
+      else this.written.delete(key);
     }
   }
 
   private async runNow(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
-    const version = job.event.data.version;
-    const known = this.newestKnown(job, key);
-    if (known && known.version >= version) return this.alreadyWritten(job, known);
+    const written = this.written.get(key);
+    if (written && written.version >= job.event.data.version) return alreadyWritten(job, written);
     if (this.gateway.isCircuitOpen(job.workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
     if (this.stalled.has(job.workspace.tenantKey))
       return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
     try {
       const outcome = await this.limiter.run(job.workspace.tenantKey, () => {
         onStart?.();
-        return this.timed(job, known);
+        return this.timed(job, key);
       });
-      if (outcome.kind === 'applied') {
-        this.remember(key, {
-          version,
-          cyberArkAccountId: outcome.cyberArkAccountId,
-          fingerprint: outcome.fingerprint,
-        });
-      }
+      if (outcome.kind === 'applied') this.remember(key, job.event.data.version, outcome);
       return outcome;
     } catch (error) {
       const failure = toBackupFailure(error);
@@ -166,9 +162,9 @@ export class AccountJobRunner {
     }
   }
 
-  private async timed(job: AccountJob, known: WrittenState | undefined): Promise<BackupOutcome> {
+  private async timed(job: AccountJob, key: string): Promise<BackupOutcome> {
     const started = this.now();
-    const outcome = await this.write(job, known);
+    const outcome = await this.write(job, key);
     const elapsed = this.now() - started;
     const previous = this.typicalWriteMs.get(job.workspace.tenantKey);
     this.typicalWriteMs.set(
@@ -179,52 +175,20 @@ export class AccountJobRunner {
   }
 
   /**
-   * This version (or a newer one) is already in CyberArk. If only this process knows it (the write's
-   * own outcome may never have been stored, e.g. a late write whose save failed), report it applied
-   * with no write, so that the caller stores it; otherwise it is superseded.
+   * Writes only if the fence, taken now, says no newer version of the account was started or stored:
+   * whatever was planned earlier, by whichever path, an older version never lands after a newer one.
    */
-  private alreadyWritten(job: AccountJob, known: KnownState): BackupOutcome {
-    const storedVersion = job.state?.appliedVersion ?? 0;
-    if (known.persisted || storedVersion >= job.event.data.version || !known.cyberArkAccountId) {
-      return { kind: 'superseded', reason: 'already-applied' };
-    }
-    const { workspaceId, accountId } = job.event.data;
-    return {
-      kind: 'applied',
-      writes: 0,
-      cyberArkAccountId: known.cyberArkAccountId,
-      cyberArkName: backupAccountName(workspaceId, accountId),
-      fingerprint: known.fingerprint,
-    };
-  }
-
-  private newestKnown(job: AccountJob, key: string): KnownState | undefined {
-    const written = this.written.get(key);
-    const stored = job.state;
-    if (written && (!stored || written.version >= stored.appliedVersion))
-      return { ...written, persisted: false };
-    if (!stored) return undefined;
-    return {
-      version: stored.appliedVersion,
-      cyberArkAccountId: stored.cyberArkAccountId,
-      fingerprint: stored.fingerprint,
-      persisted: true,
-    };
-  }
-
-  private async write(
-    { event, workspace, leaseDeadline }: AccountJob,
-    current: WrittenState | undefined,
-  ): Promise<BackupOutcome> {
+  private async write({ event, workspace, leaseDeadline }: AccountJob, key: string): Promise<BackupOutcome> {
     const secrets = await this.secrets.resolve(event, workspace);
     const desired = toDesiredAccount(event.data, secrets, workspace.target);
     if (this.now() + this.settings.writeDeadlineMs > leaseDeadline) {
       throw new WriteLeaseExpiredError('the write lease would expire before the write could finish');
     }
-    const known = current?.cyberArkAccountId
-      ? { cyberArkAccountId: current.cyberArkAccountId, fingerprint: current.fingerprint }
-      : undefined;
-    const result = await this.writer.apply(this.gateway.accountsFor(workspace), desired, known);
+    const { workspaceId, accountId, version } = event.data;
+    const grant = await this.fence.begin({ workspaceId, accountId, version });
+    if (!grant) return { kind: 'superseded', reason: 'newer-version-started' };
+    const base = this.baseOf(key, grant);
+    const result = await this.writer.apply(this.gateway.accountsFor(workspace), desired, base);
     return {
       kind: 'applied',
       writes: result.writes,
@@ -234,12 +198,65 @@ export class AccountJobRunner {
     };
   }
 
-  private remember(key: string, state: WrittenState): void {
-    if ((this.written.get(key)?.version ?? 0) < state.version) this.written.set(key, state);
+  /** What CyberArk holds before this write, as far as the fence, the store and this process know. */
+  private baseOf(key: string, { stored, prior }: GrantedWrite): AccountBase {
+    const storedVersion = stored?.appliedVersion ?? 0;
+    const storedId = stored?.cyberArkAccountId ?? undefined;
+    if (!prior || prior.version <= storedVersion) {
+      return stored && storedId
+        ? { kind: 'known', cyberArkAccountId: storedId, fingerprint: stored.fingerprint }
+        : stored
+          ? { kind: 'uncertain' }
+          : { kind: 'absent' };
+    }
+    // A write started after the stored state. If it was this process's and it is remembered, its
+    // result is exact; otherwise its outcome is unknown and CyberArk must be asked.
+    const written = this.written.get(key);
+    if (written && written.version === prior.version && prior.owner === this.settings.owner)
+      return {
+        kind: 'known',
+        cyberArkAccountId: written.cyberArkAccountId,
+        fingerprint: written.fingerprint,
+      };
+    const id = written?.cyberArkAccountId ?? storedId;
+    return id ? { kind: 'uncertain', cyberArkAccountId: id } : { kind: 'uncertain' };
+  }
+
+  private remember(
+    key: string,
+    version: number,
+    outcome: { cyberArkAccountId: string; fingerprint: AccountFingerprint },
+  ): void {
+    if ((this.written.get(key)?.version ?? 0) < version) {
+      this.written.set(key, {
+        version,
+        cyberArkAccountId: outcome.cyberArkAccountId,
+        fingerprint: outcome.fingerprint,
+        persisted: false,
+      });
+    }
     const limit = this.settings.maxRememberedVersions ?? 100_000;
     if (this.written.size > limit) {
       const oldest = this.written.keys().next().value;
       if (oldest !== undefined) this.written.delete(oldest);
     }
   }
+}
+
+/**
+ * This process already wrote this version or a newer one. The same version whose outcome is not
+ * stored yet (a late write whose save failed) is reported applied with no write, so the caller
+ * stores it; anything else is superseded.
+ */
+function alreadyWritten(job: AccountJob, written: WrittenState): BackupOutcome {
+  if (written.persisted || written.version > job.event.data.version)
+    return { kind: 'superseded', reason: 'already-applied' };
+  const { workspaceId, accountId } = job.event.data;
+  return {
+    kind: 'applied',
+    writes: 0,
+    cyberArkAccountId: written.cyberArkAccountId,
+    cyberArkName: backupAccountName(workspaceId, accountId),
+    fingerprint: written.fingerprint,
+  };
 }

@@ -34,8 +34,8 @@ export const LEASE_HELD_FAILURE = {
  * Decides as much as possible without calling CyberArk, with a constant number of database round
  * trips per batch: decode and validate every record, keep only the newest version of each account
  * (full-state snapshots make older ones in the same batch redundant), drop unconfigured workspaces,
- * claim write leases for the rest, and only then load their applied and parked versions (so what a
- * previous lease holder stored is seen).
+ * claim write leases for the rest, and only then load their parked versions (so what a previous
+ * lease holder parked is seen). What CyberArk holds is asked of the write fence when each write starts.
  */
 export class BatchPlanner {
   constructor(
@@ -63,10 +63,7 @@ export class BatchPlanner {
     const claimedAt = this.now();
     const claimed = await this.store.claimLeases(claims, this.lease.owner, this.lease.ttlMs);
     const refs = claims.filter((claim) => claimed.has(accountKey(claim.workspaceId, claim.accountId)));
-    const [states, pending] = await Promise.all([
-      this.store.loadStates(refs),
-      this.store.loadPendingVersions(refs),
-    ]);
+    const pending = await this.store.loadPendingVersions(refs);
     const leaseDeadline = claimedAt + this.lease.ttlMs;
 
     return decoded.map(({ record, result }, index): PlannedRecord => {
@@ -97,7 +94,7 @@ export class BatchPlanner {
           leaseClaimed: true,
         };
       }
-      return { record, event, job: { event, workspace, state: states.get(key), leaseDeadline } };
+      return { record, event, job: { event, workspace, leaseDeadline } };
     });
   }
 }

@@ -20,6 +20,7 @@ import { BatchProcessor } from './batch.processor';
 import { TenantConcurrencyLimiter } from './concurrency-limiter';
 import { OutcomeRecorder } from './outcome-recorder';
 import { PartitionLocks } from './partition-locks';
+import { WriteFence } from './write-fence';
 
 function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number } = {}) {
   const store = new InMemoryStateStore();
@@ -40,8 +41,9 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
     gateway,
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
+    new WriteFence(store, 'test-owner'),
     new TenantConcurrencyLimiter(options.perTenant ?? 4, 16),
-    { writeDeadlineMs: 10_000 },
+    { owner: 'test-owner', writeDeadlineMs: 10_000 },
   );
   const recorder = new OutcomeRecorder(
     deadLetter,

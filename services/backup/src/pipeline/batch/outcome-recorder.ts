@@ -68,7 +68,8 @@ export class OutcomeRecorder {
           break;
         }
         case 'superseded':
-          if (outcome.reason === 'already-applied' && event) {
+          // A newer version in the same batch resolves the parked entries itself, with its own outcome.
+          if (outcome.reason !== 'newer-in-batch' && event) {
             resolvedPending.push({
               workspaceId: event.data.workspaceId,
               accountId: event.data.accountId,

@@ -1,9 +1,16 @@
 import { type Secret } from '@vault-backup/config';
-import { type AddAccountResult, type JsonPatchOp, type NewCyberArkAccount } from '@vault-backup/cyberark';
+import {
+  type AddAccountResult,
+  type CyberArkAccount,
+  type JsonPatchOp,
+  type NewCyberArkAccount,
+} from '@vault-backup/cyberark';
 import { type ActiveWorkspace } from './workspace-targets.port';
 
-/** The three writes a backup needs, on one tenant. */
+/** The three writes a backup needs on one tenant, and the read that settles what an account holds. */
 export interface CyberArkAccountsPort {
+  /** Reads the account back (its secret never comes with it); rejects with `account-not-found`. */
+  getAccount(id: string): Promise<CyberArkAccount>;
   /** Idempotent by name: an account that already exists comes back with `created: false`. */
   addAccount(account: NewCyberArkAccount): Promise<AddAccountResult>;
   updateAccount(id: string, ops: readonly JsonPatchOp[]): Promise<unknown>;

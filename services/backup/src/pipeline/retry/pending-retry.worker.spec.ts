@@ -17,6 +17,7 @@ import {
 } from '../test/pipeline.fakes';
 import { AccountWriter } from '../writer/account.writer';
 import { PendingRetryWorker } from './pending-retry.worker';
+import { WriteFence } from '../batch/write-fence';
 
 const HOUR = 3_600_000;
 
@@ -32,8 +33,9 @@ function setup(now: { value: number }) {
     gateway,
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
+    new WriteFence(store, 'test-owner'),
     new TenantConcurrencyLimiter(4, 16),
-    { writeDeadlineMs: 10_000 },
+    { owner: 'test-owner', writeDeadlineMs: 10_000 },
     () => now.value,
   );
   const recorder = new OutcomeRecorder(

@@ -130,13 +130,9 @@ export class PendingRetryWorker {
         await this.postpone(entry, claimedAt + this.settings.lease.ttlMs);
         return;
       }
-      const state = (await this.store.loadStates([entry])).get(
-        accountKey(entry.workspaceId, entry.accountId),
-      );
       outcome = await this.runner.run({
         event,
         workspace,
-        state,
         leaseDeadline: claimedAt + this.settings.lease.ttlMs,
       });
       const recorded = await this.recorder.record([{ ...base, outcome }]);

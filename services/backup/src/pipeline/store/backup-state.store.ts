@@ -1,6 +1,6 @@
 import {
   type AccountRef,
-  type AccountState,
+  type GrantedWrite,
   type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
@@ -10,8 +10,6 @@ export const BACKUP_STATE_STORE = Symbol('BACKUP_STATE_STORE');
 
 /** Durable pipeline state (port); the PostgreSQL adapter does each call in one round trip. */
 export interface BackupStateStore {
-  /** Applied state of the given accounts, keyed by `workspaceId:accountId`. */
-  loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>>;
   /** Versions parked for the given accounts, keyed by `workspaceId:accountId`. */
   loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>>;
   /**
@@ -19,6 +17,13 @@ export interface BackupStateStore {
    * valid are not taken). Returns the keys (`workspaceId:accountId`) claimed.
    */
   claimLeases(claims: readonly LeaseClaim[], owner: string, ttlMs: number): Promise<Set<string>>;
+  /**
+   * The write fence, taken at the moment a write starts: lets a write of `version` through only while
+   * no newer version of the account was started and none at least as new is stored, and records it as
+   * started. Returns the granted keys (`workspaceId:accountId`) with what the writer must diff against;
+   * an account missing from the answer must not be written (a newer version owns it).
+   */
+  beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, GrantedWrite>>;
   /** Writes a batch's outcomes atomically; a lower version never overwrites a higher one. */
   saveOutcomes(write: OutcomeWrite): Promise<void>;
   /** Parked records due for another attempt, for the partitions this instance owns. */

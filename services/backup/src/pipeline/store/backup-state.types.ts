@@ -51,6 +51,16 @@ export interface LeaseClaim extends AccountRef {
   readonly version: number;
 }
 
+/**
+ * What the write fence answers a writer it lets through: the state stored for the account, and the
+ * write started before this one (absent when none was ever recorded). A prior started version above
+ * the stored one is a write whose outcome was never recorded: what CyberArk holds is uncertain.
+ */
+export interface GrantedWrite {
+  readonly stored?: AccountState;
+  readonly prior?: { readonly version: number; readonly owner: string };
+}
+
 /** Everything one batch (or one retry round) decided, written in a single transaction. */
 export interface OutcomeWrite {
   readonly applied: readonly AccountState[];

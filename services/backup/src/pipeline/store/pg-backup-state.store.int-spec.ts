@@ -36,6 +36,23 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
   let database: TestDatabase;
   let store: PgBackupStateStore;
 
+  async function stored(ref: { workspaceId: string; accountId: string }) {
+    const [row] = await database.dataSource.query<
+      { applied_version: string; last_event_id: string; fingerprint: unknown }[]
+    >(
+      `SELECT applied_version, last_event_id, fingerprint FROM account_backup_state
+        WHERE workspace_id = $1 AND account_id = $2`,
+      [ref.workspaceId, ref.accountId],
+    );
+    return (
+      row && {
+        appliedVersion: Number(row.applied_version),
+        lastEventId: row.last_event_id,
+        fingerprint: row.fingerprint,
+      }
+    );
+  }
+
   beforeAll(async () => {
     database = await createTestDatabase();
     store = new PgBackupStateStore(database.dataSource);
@@ -50,27 +67,51 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(3, ref)] });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(2, ref)] });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(3, { ...ref, lastEventId: 'dup' })] });
-    const loaded = (await store.loadStates([ref])).get('ws-up:acc-1');
-    expect(loaded).toMatchObject({
+    expect(await stored(ref)).toMatchObject({
       appliedVersion: 3,
       lastEventId: 'e3',
       fingerprint: { 'prop:label': 'h3' },
     });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(4, ref)] });
-    expect((await store.loadStates([ref])).get('ws-up:acc-1')?.appliedVersion).toBe(4);
+    expect((await stored(ref))?.appliedVersion).toBe(4);
   });
 
-  it('loads many accounts in one call and ignores unknown ones', async () => {
-    const applied = Array.from({ length: 500 }, (_, index) =>
-      state(1, { workspaceId: 'ws-many', accountId: `acc-${index}` }),
-    );
-    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied });
-    const refs = [
-      ...applied.map(({ workspaceId, accountId }) => ({ workspaceId, accountId })),
-      { workspaceId: 'ws-many', accountId: 'nope' },
-    ];
-    const loaded = await store.loadStates(refs);
-    expect(loaded.size).toBe(500);
+  it('fences writes: a version passes only while nothing newer was started or stored, and says what came before', async () => {
+    const ref = { workspaceId: 'ws-fence', accountId: 'acc-1' };
+    const key = 'ws-fence:acc-1';
+    const first = await store.beginWrites([{ ...ref, version: 2 }], 'a');
+    expect(first.get(key)).toEqual({});
+    // A write of an older version after a newer one started: refused, whoever asks.
+    expect((await store.beginWrites([{ ...ref, version: 1 }], 'a')).has(key)).toBe(false);
+    // The same version again (a retry) passes and reports the earlier start, whose outcome is unknown.
+    expect((await store.beginWrites([{ ...ref, version: 2 }], 'b')).get(key)).toEqual({
+      prior: { version: 2, owner: 'a' },
+    });
+    await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(2, ref)] });
+    // Stored at 2: another write of 2 is refused; 3 passes with the stored state to diff against.
+    expect((await store.beginWrites([{ ...ref, version: 2 }], 'a')).has(key)).toBe(false);
+    const third = (await store.beginWrites([{ ...ref, version: 3 }], 'a')).get(key);
+    expect(third?.prior).toEqual({ version: 2, owner: 'b' });
+    expect(third?.stored).toMatchObject({
+      appliedVersion: 2,
+      cyberArkAccountId: '12_1',
+      fingerprint: { 'prop:label': 'h2' },
+    });
+  });
+
+  it('fences many accounts in one round trip', async () => {
+    const starts = Array.from({ length: 500 }, (_, index) => ({
+      workspaceId: 'ws-many',
+      accountId: `acc-${index}`,
+      version: 1,
+    }));
+    await store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      applied: [state(1, { workspaceId: 'ws-many', accountId: 'acc-0' })],
+    });
+    const granted = await store.beginWrites(starts, 'a');
+    expect(granted.size).toBe(499);
+    expect(granted.has('ws-many:acc-0')).toBe(false);
   });
 
   it('parks the newest version, keeps the first failure time, and resolves it once applied', async () => {
@@ -146,8 +187,11 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     const broken = pending(1, { ...ref, lastErrorClass: null as unknown as string });
     await expect(
       store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(1, ref)], deferred: [broken] }),
-    ).rejects.toThrow(/saving batch outcomes failed/);
-    expect((await store.loadStates([ref])).size).toBe(0);
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(/saving batch outcomes was rejected \(SQLSTATE 23502\)/),
+      retriable: false,
+    });
+    expect(await stored(ref)).toBeUndefined();
   });
 
   it('grants a write lease to one owner at a time, renews it for the same owner, and frees it on release', async () => {

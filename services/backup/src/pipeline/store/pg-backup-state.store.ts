@@ -1,11 +1,12 @@
 import { type DataSource, type EntityManager } from 'typeorm';
-import { DependencyUnavailableError } from '@vault-backup/errors';
+import { translateDatabaseError } from '@vault-backup/persistence';
 import { accountKey } from '../domain/account-snapshot';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
 import { type BackupStateStore, type PendingSummary } from './backup-state.store';
 import {
   type AccountRef,
   type AccountState,
+  type GrantedWrite,
   type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
@@ -20,6 +21,14 @@ interface StateRow {
   fingerprint: AccountFingerprint;
   last_event_id: string;
 }
+
+/** A granted fence row, LEFT JOINed with the stored state (all null when nothing is stored). */
+type GrantedRow = Pick<StateRow, 'workspace_id' | 'account_id'> & {
+  [column in Exclude<keyof StateRow, 'workspace_id' | 'account_id'>]: StateRow[column] | null;
+} & {
+  prior_version: string | null;
+  prior_owner: string | null;
+};
 
 interface PendingRow {
   workspace_id: string;
@@ -45,16 +54,31 @@ interface PendingRow {
 export class PgBackupStateStore implements BackupStateStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>> {
-    if (refs.length === 0) return new Map();
-    const rows = await this.query<StateRow>(
-      `SELECT s.workspace_id, s.account_id, s.applied_version, s.cyberark_account_id, s.cyberark_name, s.fingerprint, s.last_event_id
-         FROM account_backup_state s
-         JOIN unnest($1::varchar[], $2::varchar[]) AS r(workspace_id, account_id)
-           ON s.workspace_id = r.workspace_id AND s.account_id = r.account_id`,
-      [refs.map((ref) => ref.workspaceId), refs.map((ref) => ref.accountId)],
+  async beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, GrantedWrite>> {
+    if (starts.length === 0) return new Map();
+    const rows = await this.query<GrantedRow>(
+      `WITH req AS (
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[]) AS r(w, a, v)
+       ),
+       granted AS (
+         INSERT INTO account_write_fence AS f (workspace_id, account_id, started_version, owner, started_at)
+         SELECT req.w, req.a, req.v, $4, now() FROM req
+          WHERE NOT EXISTS (SELECT 1 FROM account_backup_state s
+                             WHERE s.workspace_id = req.w AND s.account_id = req.a AND s.applied_version >= req.v)
+         ON CONFLICT (workspace_id, account_id) DO UPDATE
+            SET started_version = EXCLUDED.started_version, owner = EXCLUDED.owner, started_at = EXCLUDED.started_at,
+                prior_version = f.started_version, prior_owner = f.owner
+          WHERE f.started_version <= EXCLUDED.started_version
+         RETURNING f.workspace_id, f.account_id, f.prior_version, f.prior_owner
+       )
+       SELECT g.workspace_id, g.account_id, g.prior_version, g.prior_owner,
+              s.applied_version, s.cyberark_account_id, s.cyberark_name, s.fingerprint, s.last_event_id
+         FROM granted g
+         LEFT JOIN account_backup_state s ON s.workspace_id = g.workspace_id AND s.account_id = g.account_id`,
+      [starts.map((s) => s.workspaceId), starts.map((s) => s.accountId), starts.map((s) => s.version), owner],
+      'taking the write fence',
     );
-    return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), toAccountState(row)]));
+    return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), toGrantedWrite(row)]));
   }
 
   async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {
@@ -65,6 +89,7 @@ export class PgBackupStateStore implements BackupStateStore {
          JOIN unnest($1::varchar[], $2::varchar[]) AS r(workspace_id, account_id)
            ON p.workspace_id = r.workspace_id AND p.account_id = r.account_id`,
       [refs.map((ref) => ref.workspaceId), refs.map((ref) => ref.accountId)],
+      'loading parked versions',
     );
     return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), Number(row.version)]));
   }
@@ -86,6 +111,7 @@ export class PgBackupStateStore implements BackupStateStore {
         ttlMs,
         claims.map((c) => c.version),
       ],
+      'claiming write leases',
     );
     return new Set(rows.map((row) => accountKey(row.workspace_id, row.account_id)));
   }
@@ -101,7 +127,7 @@ export class PgBackupStateStore implements BackupStateStore {
         await releaseLeases(manager, write.releasedLeases);
       });
     } catch (error) {
-      throw new DependencyUnavailableError('postgresql', 'saving batch outcomes failed', { cause: error });
+      throw translateDatabaseError(error, 'saving batch outcomes');
     }
   }
 
@@ -119,6 +145,7 @@ export class PgBackupStateStore implements BackupStateStore {
         ORDER BY p.next_attempt_at
         LIMIT $4`,
       [partitions.map((p) => p.topic), partitions.map((p) => p.partition), now, limit],
+      'loading due parked backups',
     );
     return rows.map(toPendingBackup);
   }
@@ -128,6 +155,7 @@ export class PgBackupStateStore implements BackupStateStore {
       `UPDATE pending_backup SET next_attempt_at = $4, updated_at = now()
         WHERE workspace_id = $1 AND account_id = $2 AND version = $3`,
       [ref.workspaceId, ref.accountId, version, nextAttemptAt],
+      'postponing a parked backup',
     );
   }
 
@@ -138,6 +166,8 @@ export class PgBackupStateStore implements BackupStateStore {
               max(extract(epoch FROM now() - p.first_failed_at) / coalesce(c.retry_budget_seconds, 86400)) AS budget_used
          FROM pending_backup p
          LEFT JOIN backup_configuration c ON c.workspace_id = p.workspace_id`,
+      [],
+      'summarising parked backups',
     );
     return {
       count: Number(row?.count ?? 0),
@@ -146,11 +176,11 @@ export class PgBackupStateStore implements BackupStateStore {
     };
   }
 
-  private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+  private async query<T>(sql: string, parameters: unknown[], what: string): Promise<T[]> {
     try {
       return await this.dataSource.query<T[]>(sql, parameters);
     } catch (error) {
-      throw new DependencyUnavailableError('postgresql', 'query failed', { cause: error });
+      throw translateDatabaseError(error, what);
     }
   }
 }
@@ -307,6 +337,16 @@ function toAccountState(row: StateRow): AccountState {
     fingerprint: row.fingerprint,
     lastEventId: row.last_event_id,
   };
+}
+
+function toGrantedWrite(row: GrantedRow): GrantedWrite {
+  const stored = row.applied_version === null ? undefined : toAccountState(row as StateRow);
+  // Set only when the grant updated an existing fence: the write started before this one.
+  const prior =
+    row.prior_version !== null && row.prior_owner !== null
+      ? { version: Number(row.prior_version), owner: row.prior_owner }
+      : undefined;
+  return { ...(stored ? { stored } : {}), ...(prior ? { prior } : {}) };
 }
 
 function toPendingBackup(row: PendingRow): PendingBackup {

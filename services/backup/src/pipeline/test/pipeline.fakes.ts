@@ -10,6 +10,7 @@ import { type BackupStateStore, type PendingSummary } from '../store/backup-stat
 import {
   type AccountRef,
   type AccountState,
+  type GrantedWrite,
   type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
@@ -38,13 +39,20 @@ export class InMemoryStateStore implements BackupStateStore {
     return claimed;
   }
 
-  async loadStates(refs: readonly AccountRef[]): Promise<Map<string, AccountState>> {
-    return new Map(
-      refs.flatMap((ref) => {
-        const state = this.states.get(accountKey(ref.workspaceId, ref.accountId));
-        return state ? [[accountKey(ref.workspaceId, ref.accountId), state] as const] : [];
-      }),
-    );
+  readonly fence = new Map<string, { version: number; owner: string }>();
+
+  async beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, GrantedWrite>> {
+    const granted = new Map<string, GrantedWrite>();
+    for (const start of starts) {
+      const key = accountKey(start.workspaceId, start.accountId);
+      const stored = this.states.get(key);
+      const prior = this.fence.get(key);
+      if ((stored && stored.appliedVersion >= start.version) || (prior && prior.version > start.version))
+        continue;
+      this.fence.set(key, { version: start.version, owner });
+      granted.set(key, { ...(stored ? { stored } : {}), ...(prior ? { prior } : {}) });
+    }
+    return granted;
   }
 
   async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {

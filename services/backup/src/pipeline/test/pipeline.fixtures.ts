@@ -123,6 +123,16 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
     return { account: stored, created: true };
   }
 
+  async getAccount(id: string): Promise<CyberArkAccount> {
+    this.calls.push('get');
+    await this.respond();
+    this.throwIfFailing();
+    const account = this.accounts.get(id);
+    if (!account) throw Object.assign(new Error('not found'), { errorClass: 'account-not-found' });
+    const { secret: _secret, ...withoutSecret } = account;
+    return withoutSecret;
+  }
+
   async updateAccount(id: string, ops: readonly JsonPatchOp[]): Promise<CyberArkAccount> {
     this.calls.push('patch');
     await this.respond();
@@ -137,6 +147,9 @@ export class FakeCyberArkAccounts implements CyberArkAccountsPort {
         op.op === 'remove' ? undefined : typeof op.value === 'object' ? op.value.reveal() : op.value;
       if (op.path.startsWith('/platformAccountProperties/')) {
         const name = op.path.slice('/platformAccountProperties/'.length);
+        // Strict RFC 6902, as the CyberArk simulator: removing an absent property is an error.
+        if (op.op === 'remove' && !(name in properties))
+          throw Object.assign(new Error('PASWS164E'), { errorClass: 'invalid-property' });
         if (value === undefined) delete properties[name];
         else properties[name] = String(value);
       } else if (op.path.startsWith('/secretManagement/')) {
