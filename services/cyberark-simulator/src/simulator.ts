@@ -13,6 +13,7 @@ import { TokenIssuer } from './identity/token-issuer';
 import { RequestLog } from './request-log/request-log';
 import { SimulatorState } from './state/simulator-state';
 import { createCertificateAuthority, createPkiDir, issueCertificate, removePkiDir } from './tls/test-pki';
+import { WriteLog } from './write-log/write-log';
 
 export interface CcpTlsFiles {
   certFile: string;
@@ -50,6 +51,7 @@ interface CcpSetup {
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const state = new SimulatorState();
   const requestLog = new RequestLog();
+  const writeLog = new WriteLog();
   const timers = new TimerRegistry();
   const env = options.env ?? process.env;
   if (options.seed) applySeed(state, options.seed, env);
@@ -59,11 +61,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const control = new ControlApi({
     state,
     requestLog,
+    writeLog,
     logger: options.logger,
     env,
     ...(ccp ? { ccpAuthority: ccp.authority } : {}),
   });
-  const listener = createRequestListener({ ...pipeline, state, issuer: new TokenIssuer(state), control });
+  const listener = createRequestListener({
+    ...pipeline,
+    state,
+    issuer: new TokenIssuer(state),
+    control,
+    writeLog,
+  });
   const servers: (HttpServer | HttpsServer)[] = [];
   const stop = async (): Promise<void> => {
     timers.cancelAll();

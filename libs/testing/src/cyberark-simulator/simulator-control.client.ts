@@ -7,6 +7,7 @@ import {
   type FaultSpec,
   type FaultView,
   type LatencyRule,
+  type LogReadOptions,
   type MemberInput,
   type PlatformInput,
   type PlatformView,
@@ -19,6 +20,8 @@ import {
   type SimulatorAccount,
   type TenantBehaviour,
   type TenantView,
+  type WriteLogEntry,
+  type WriteLogPage,
 } from './simulator-control.types';
 
 /** A control call the simulator refused; its message carries the simulator's explanation, never a secret. */
@@ -38,6 +41,7 @@ type WireAccount = Omit<SimulatorAccount, 'secret'> & { secret: string };
 type WireCertificate = Omit<CcpClientCertificate, 'keyPem'> & { keyPem: string };
 
 const segment = encodeURIComponent;
+const WRITE_LOG_PAGE = 10_000;
 const reveal = (value: Secret<string> | string | undefined): string | undefined =>
   value instanceof Secret ? value.reveal() : value;
 
@@ -54,7 +58,7 @@ export class SimulatorControlClient {
     return this.call('GET', '/health');
   }
 
-  /** Forgets every tenant, token, CCP app, fault and request-log entry. */
+  /** Forgets every tenant, token, CCP app, fault, request-log and write-log entry. */
   reset(): Promise<void> {
     return this.call('POST', '/reset');
   }
@@ -202,19 +206,40 @@ export class SimulatorControlClient {
     return this.call('DELETE', `/tenants/${segment(tenantId)}/latency`);
   }
 
-  // Request log and CCP certificates ---------------------------------------------------------
+  // Request log, write log and CCP certificates ---------------------------------------------
 
-  readRequests(options: { since?: number; tenant?: string; limit?: number } = {}): Promise<RequestLogPage> {
-    const query = new URLSearchParams();
-    if (options.since !== undefined) query.set('since', String(options.since));
-    if (options.tenant !== undefined) query.set('tenant', options.tenant);
-    if (options.limit !== undefined) query.set('limit', String(options.limit));
-    const suffix = query.size > 0 ? `?${query.toString()}` : '';
-    return this.call('GET', `/requests${suffix}`);
+  readRequests(options: LogReadOptions = {}): Promise<RequestLogPage> {
+    return this.call('GET', `/requests${logQuery(options)}`);
   }
 
   clearRequests(): Promise<void> {
     return this.call('DELETE', '/requests');
+  }
+
+  /** One page of committed account writes; pass the returned `cursor` as `since` for the next. */
+  writeLog(options: LogReadOptions = {}): Promise<WriteLogPage> {
+    return this.call('GET', `/write-log${logQuery(options)}`);
+  }
+
+  /** Every retained write (of one tenant), oldest first, paging until a page comes back short. */
+  async readWholeWriteLog(tenant?: string, pageSize = WRITE_LOG_PAGE): Promise<WriteLogEntry[]> {
+    const entries: WriteLogEntry[] = [];
+    let since = 0;
+    for (;;) {
+      const page = await this.writeLog({
+        since,
+        limit: pageSize,
+        ...(tenant !== undefined ? { tenant } : {}),
+      });
+      entries.push(...page.entries);
+      // The simulator fills a page unless it reached the end of the log.
+      if (page.entries.length < pageSize) return entries;
+      since = page.cursor;
+    }
+  }
+
+  clearWriteLog(): Promise<void> {
+    return this.call('DELETE', '/write-log');
   }
 
   async ccpCaCertificate(): Promise<string> {
@@ -245,6 +270,14 @@ export class SimulatorControlClient {
       );
     return (text.length === 0 ? undefined : JSON.parse(text)) as T;
   }
+}
+
+function logQuery(options: LogReadOptions): string {
+  const query = new URLSearchParams();
+  if (options.since !== undefined) query.set('since', String(options.since));
+  if (options.tenant !== undefined) query.set('tenant', options.tenant);
+  if (options.limit !== undefined) query.set('limit', String(options.limit));
+  return query.size > 0 ? `?${query.toString()}` : '';
 }
 
 function wrapSecret(account: WireAccount): SimulatorAccount {

@@ -34,6 +34,8 @@ export interface TenantBehaviour {
   limitAboveMax: 'reject' | 'clamp';
   tokenFormat: 'opaque' | 'jwt';
   tokenTtlSeconds: number;
+  /** PATCH `remove` of a property the account lacks: 400 PASWS164E (default) or a no-op. */
+  removeAbsentProperty: 'reject' | 'ignore';
 }
 
 export type EndpointFamily = 'token' | 'accounts' | 'safes' | 'platforms' | 'ccp';
@@ -171,6 +173,8 @@ export type FaultSpec = FaultScope &
     | { type: 'rate-limit'; retryAfterSeconds?: number }
     | { type: 'timeout'; answerAfterMs?: number }
     | { type: 'token-endpoint-down' }
+    /** Resets the connection (the client sees ECONNRESET); the request is not processed. */
+    | { type: 'connection-reset' }
     | { type: 'throttle'; requestsPerSecond: number; retryAfterSeconds?: number }
     | { type: 'delay-after-write'; delayMs: number }
   );
@@ -195,7 +199,7 @@ export interface RequestLogEntry {
   path: string;
   tenant: string | null;
   family: EndpointFamily | 'control' | 'unknown';
-  /** 0 when no answer was sent (held by a `timeout` fault, or the client left first). */
+  /** 0 when no answer was sent (a `timeout` or `connection-reset` fault, or the client left first). */
   status: number;
   durationMs: number;
   faults?: FaultSpec['type'][];
@@ -205,6 +209,43 @@ export interface RequestLogPage {
   entries: RequestLogEntry[];
   /** Pass as `since` to get only newer entries. */
   cursor: number;
+}
+
+export type WriteOperation = 'add' | 'patch' | 'password-update' | 'delete';
+
+/** An account write the simulator committed through the Privilege Cloud API, and the account right after it. */
+export interface WriteLogEntry {
+  seq: number;
+  /** Wall-clock time of the commit, ISO 8601 with milliseconds. */
+  time: string;
+  /** The simulator process's `performance.now()` at the commit: monotonic, for ordering and latency. */
+  monotonicMs: number;
+  tenant: string;
+  operation: WriteOperation;
+  safeName: string;
+  accountName: string;
+  /** The CyberArk account id. */
+  accountId: string;
+  /** Every stored platform property after the write; for `delete`, as the account stood when deleted. */
+  properties: Record<string, string>;
+  /** Absent when the account has none. */
+  address?: string;
+  userName?: string;
+  /** SHA-256 (hex) of the secret after the write — never the secret; null when the account has none. */
+  secretDigest: string | null;
+}
+
+export interface WriteLogPage {
+  entries: WriteLogEntry[];
+  /** Pass as `since` to get only newer entries. */
+  cursor: number;
+}
+
+/** Which part of a log to read: entries after `since`, of one tenant, at most `limit` of them. */
+export interface LogReadOptions {
+  since?: number;
+  tenant?: string;
+  limit?: number;
 }
 
 export interface CcpClientCertificate {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
@@ -159,6 +160,51 @@ describe('simulator child process + typed control client', () => {
     expect(JSON.stringify(page)).not.toContain('client_secret');
     await control.clearRequests();
     expect((await control.readRequests({ since: page.cursor })).entries).toEqual([]);
+  });
+
+  it('reads the write log by page and whole; a reset connection writes nothing', async () => {
+    const control = simulator.control;
+    await control.putTenant('writes');
+    await control.putServiceAccount('writes', 'svc', { clientSecret: 'x' });
+    await control.putPlatform('writes', 'P', { optional: ['Port'] });
+    await control.putSafe('writes', 'S', {
+      members: [{ memberName: 'svc', permissions: BACKUP_SAFE_PERMISSIONS }],
+    });
+    const { access_token: token } = (await (await tokenFor(simulator, 'writes', 'svc', 'x')).json()) as {
+      access_token: string;
+    };
+    const api = (method: string, path: string, body: unknown) =>
+      fetch(`${simulator.pcloudUrl('writes')}/PasswordVault/API${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const addBody = (name: string) => ({ safeName: 'S', platformId: 'P', name, secret: `${name}-secret` });
+    await control.addFault('writes', { type: 'connection-reset', methods: ['POST'], count: 1 });
+    await expect(api('POST', '/Accounts', addBody('a0'))).rejects.toMatchObject({
+      cause: { code: 'ECONNRESET' },
+    });
+    const ids: string[] = [];
+    for (const name of ['a1', 'a2'])
+      ids.push(((await (await api('POST', '/Accounts', addBody(name))).json()) as { id: string }).id);
+    const replace = [{ op: 'add', path: '/platformAccountProperties/Port', value: '22' }];
+    expect((await api('PATCH', `/Accounts/${ids[0] ?? ''}`, replace)).status).toBe(200);
+    expect(
+      (await api('POST', `/Accounts/${ids[1] ?? ''}/Password/Update`, { NewCredentials: 'new' })).status,
+    ).toBe(200);
+    const first = await control.writeLog({ tenant: 'writes', limit: 2 });
+    const next = await control.writeLog({ tenant: 'writes', since: first.cursor });
+    expect([...first.entries, ...next.entries].map((entry) => [entry.operation, entry.accountName])).toEqual([
+      ['add', 'a1'],
+      ['add', 'a2'],
+      ['patch', 'a1'],
+      ['password-update', 'a2'],
+    ]);
+    expect(next.entries[0]?.properties).toEqual({ Port: '22' });
+    expect(next.entries[1]?.secretDigest).toBe(createHash('sha256').update('new').digest('hex'));
+    expect(await control.readWholeWriteLog('writes', 3)).toEqual([...first.entries, ...next.entries]);
+    await control.clearWriteLog();
+    expect(await control.readWholeWriteLog()).toEqual([]);
   });
 
   it('issues CCP client certificates the CCP listener accepts', async () => {

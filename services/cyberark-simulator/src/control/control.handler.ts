@@ -10,6 +10,7 @@ import { type RequestLog } from '../request-log/request-log';
 import { type SimulatorState } from '../state/simulator-state';
 import { type TenantState } from '../state/tenant-state';
 import { type CertificateFiles } from '../tls/test-pki';
+import { type WriteLog } from '../write-log/write-log';
 import { ControlErrors } from './control.errors';
 import {
   behaviourSchema,
@@ -39,6 +40,7 @@ export interface CcpAuthority {
 export interface ControlDeps {
   state: SimulatorState;
   requestLog: RequestLog;
+  writeLog: WriteLog;
   logger: Logger;
   ccpAuthority?: CcpAuthority;
   env: NodeJS.ProcessEnv;
@@ -55,6 +57,20 @@ type ControlResult = Reply | Promise<Reply>;
 const CONTROL_BODY_LIMIT = 64 * 1024 * 1024;
 
 const ok = (body?: unknown): Reply => (body === undefined ? { status: 204 } : { status: 200, body });
+
+const DEFAULT_LOG_PAGE = 10_000;
+
+/** `?since=&tenant=&limit=` of the log routes; unparseable numbers fall back to the defaults. */
+function logQuery(query: URLSearchParams): { since: number; tenant?: string; limit: number } {
+  const since = Number(query.get('since') ?? '0');
+  const limit = Number(query.get('limit') ?? DEFAULT_LOG_PAGE);
+  const tenant = query.get('tenant') ?? undefined;
+  return {
+    since: Number.isFinite(since) ? since : 0,
+    ...(tenant !== undefined ? { tenant } : {}),
+    limit: Number.isFinite(limit) ? limit : DEFAULT_LOG_PAGE,
+  };
+}
 
 function parse<S extends z.ZodType>(schema: S, context: ControlContext): z.output<S> {
   let json: unknown = {};
@@ -107,12 +123,13 @@ export class ControlApi {
   }
 
   private registerRoutes(): void {
-    const { state, requestLog } = this.deps;
+    const { state, requestLog, writeLog } = this.deps;
     const r = this.router;
     r.add('GET', '/health', 'control', () => ok({ status: 'ok' }));
     r.add('POST', '/reset', 'control', () => {
       state.reset();
       requestLog.clear();
+      writeLog.clear();
       return ok();
     });
     r.add('POST', '/seed', 'control', (context) => {
@@ -299,18 +316,22 @@ export class ControlApi {
   }
 
   private registerLogAndCcpRoutes(): void {
-    const { requestLog } = this.deps;
+    const { requestLog, writeLog } = this.deps;
     const r = this.router;
     r.add('GET', '/requests', 'control', (context) => {
-      const since = Number(context.query.get('since') ?? '0');
-      const limit = Number(context.query.get('limit') ?? '10000');
-      const tenant = context.query.get('tenant') ?? undefined;
-      return ok(
-        requestLog.read(Number.isFinite(since) ? since : 0, tenant, Number.isFinite(limit) ? limit : 10_000),
-      );
+      const { since, tenant, limit } = logQuery(context.query);
+      return ok(requestLog.read(since, tenant, limit));
     });
     r.add('DELETE', '/requests', 'control', () => {
       requestLog.clear();
+      return ok();
+    });
+    r.add('GET', '/write-log', 'control', (context) => {
+      const { since, tenant, limit } = logQuery(context.query);
+      return ok(writeLog.read(since, tenant, limit));
+    });
+    r.add('DELETE', '/write-log', 'control', () => {
+      writeLog.clear();
       return ok();
     });
     r.add('GET', '/ccp/ca', 'control', () => {

@@ -34,12 +34,24 @@ describe('control API (HTTP)', () => {
     );
     expect(updated.json).toMatchObject({
       id: TENANT,
-      behaviour: { duplicateNameStatus: 400, tokenTtlSeconds: 30, searchMatchesName: false },
+      behaviour: {
+        duplicateNameStatus: 400,
+        tokenTtlSeconds: 30,
+        searchMatchesName: false,
+        removeAbsentProperty: 'reject',
+      },
     });
     const patched = await expectOk(
-      harness.control('PATCH', `/tenants/${TENANT}/behaviour`, { searchMatchesName: true }),
+      harness.control('PATCH', `/tenants/${TENANT}/behaviour`, {
+        searchMatchesName: true,
+        removeAbsentProperty: 'ignore',
+      }),
     );
-    expect(patched.json).toMatchObject({ duplicateNameStatus: 400, searchMatchesName: true });
+    expect(patched.json).toMatchObject({
+      duplicateNameStatus: 400,
+      searchMatchesName: true,
+      removeAbsentProperty: 'ignore',
+    });
     const view = await expectOk(harness.control('GET', `/tenants/${TENANT.toUpperCase()}`));
     expect(view.json).toMatchObject({
       serviceAccounts: [{ clientId: CLIENT_ID, isOauthConfidentialClient: true }],
@@ -67,6 +79,14 @@ describe('control API (HTTP)', () => {
     expect((await harness.control('POST', `/tenants/${TENANT}/faults`, { type: 'meteor' })).status).toBe(400);
     expect(
       (await harness.control('POST', `/tenants/${TENANT}/faults`, { type: 'http-error', status: 200 }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await harness.control('PATCH', `/tenants/${TENANT}/behaviour`, { removeAbsentProperty: 'maybe' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await harness.control('POST', `/tenants/${TENANT}/faults`, { type: 'connection-reset', delayMs: 1 }))
         .status,
     ).toBe(400);
   });

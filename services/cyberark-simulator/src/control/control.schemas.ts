@@ -20,6 +20,7 @@ export const behaviourSchema = z
       .int()
       .min(1)
       .max(7 * 24 * 3600),
+    removeAbsentProperty: z.enum(['reject', 'ignore']),
   })
   .partial()
   .strict();
@@ -126,6 +127,7 @@ export const faultSchema = z.discriminatedUnion('type', [
     .object({ type: z.literal('timeout'), answerAfterMs: z.number().int().min(0).optional(), ...scope })
     .strict(),
   z.object({ type: z.literal('token-endpoint-down'), ...scope }).strict(),
+  z.object({ type: z.literal('connection-reset'), ...scope }).strict(),
   z
     .object({
       type: z.literal('throttle'),

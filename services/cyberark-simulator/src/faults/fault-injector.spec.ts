@@ -56,6 +56,16 @@ describe('FaultInjector', () => {
     expect(injector.plan('accounts', 'GET', NOW)).toEqual({ delayBeforeMs: 250, fired: ['timeout'] });
   });
 
+  it('resets the connection instead of answering, and no later fault fires on that request', () => {
+    const injector = new FaultInjector();
+    injector.add({ type: 'connection-reset', families: ['accounts'], count: 1 });
+    injector.add({ type: 'http-error', status: 500, count: 1 });
+    expect(injector.plan('token', 'POST', NOW).reset).toBeUndefined();
+    expect(injector.list()).toHaveLength(1);
+    expect(injector.plan('accounts', 'PATCH', NOW)).toEqual({ reset: true, fired: ['connection-reset'] });
+    expect(injector.list()).toHaveLength(0);
+  });
+
   it('delays the answer after a write only for write methods by default, combined with a normal answer', () => {
     const injector = new FaultInjector();
     injector.add({ type: 'delay-after-write', delayMs: 300 });

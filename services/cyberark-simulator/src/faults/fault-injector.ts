@@ -61,7 +61,7 @@ export class FaultInjector {
         }
         continue;
       }
-      if (plan.reply || plan.hang || plan.delayBeforeMs !== undefined) continue;
+      if (!isUndecided(plan)) continue;
       this.applyBeforeFault(fault, plan, nowMs);
     }
     this.faults = this.faults.filter((fault) => fault.remaining === undefined || fault.remaining > 0);
@@ -92,6 +92,9 @@ export class FaultInjector {
       case 'timeout':
         if (spec.answerAfterMs === undefined) plan.hang = true;
         else plan.delayBeforeMs = spec.answerAfterMs;
+        return;
+      case 'connection-reset':
+        plan.reset = true;
         return;
       case 'delay-after-write':
         return;
@@ -129,6 +132,11 @@ export class FaultInjector {
     window.accepted++;
     return true;
   }
+}
+
+/** True while no earlier fault has already decided how the request is answered. */
+function isUndecided(plan: FaultPlan): boolean {
+  return !plan.reply && !plan.hang && !plan.reset && plan.delayBeforeMs === undefined;
 }
 
 function rateLimited(retryAfterSeconds: number): SimulatedReply {

@@ -22,6 +22,8 @@ export type FaultSpec = FaultScope &
     /** Without `answerAfterMs` the request is held until the client gives up; with it, it is served late. */
     | { type: 'timeout'; answerAfterMs?: number }
     | { type: 'token-endpoint-down' }
+    /** The connection is reset (TCP RST) instead of answered; the handler does not run. */
+    | { type: 'connection-reset' }
     | { type: 'throttle'; requestsPerSecond: number; retryAfterSeconds: number }
     /** The handler runs (the write is committed), then the answer waits `delayMs`. */
     | { type: 'delay-after-write'; delayMs: number }
@@ -47,6 +49,7 @@ export interface SimulatedReply {
 export interface FaultPlan {
   reply?: SimulatedReply;
   hang?: boolean;
+  reset?: boolean;
   delayBeforeMs?: number;
   delayAfterMs?: number;
   /** Fault types that fired, for the request log. */

@@ -31,6 +31,21 @@ describe('fault and latency injection (HTTP)', () => {
       entries: LogEntry[];
       cursor: number;
     };
+  const tokenUrl = () => `${harness.baseUrl}/t/${TENANT}/identity/oauth2/platformtoken`;
+  /** The error code a node:http client reports, or `answered <status>`. */
+  const failureCode = (method: string, path: string, body: string) =>
+    new Promise<string>((resolve) => {
+      const req = request(
+        `${harness.baseUrl}/t/${TENANT}/pcloud/PasswordVault/API${path}`,
+        { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          resolve(`answered ${response.statusCode ?? 0}`);
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      req.end(body);
+    });
   const tokenForm = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: CLIENT_ID,
@@ -91,9 +106,50 @@ describe('fault and latency injection (HTTP)', () => {
 
   it('takes the token endpoint down (503) while the API keeps serving', async () => {
     await addFault({ type: 'token-endpoint-down' });
-    const answer = await postForm(`${harness.baseUrl}/t/${TENANT}/identity/oauth2/platformtoken`, tokenForm);
+    const answer = await postForm(tokenUrl(), tokenForm);
     expect(answer.status).toBe(503);
     expect((await listAccounts()).status).toBe(200);
+  });
+
+  it('serves the token endpoint late with a timeout fault scoped to the token family', async () => {
+    await addFault({ type: 'timeout', answerAfterMs: 300, families: ['token'] });
+    let started = Date.now();
+    expect((await postForm(tokenUrl(), tokenForm)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    started = Date.now();
+    expect((await listAccounts()).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(150);
+    const impatient = fetch(tokenUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: tokenForm,
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(impatient).rejects.toMatchObject({ name: 'TimeoutError' });
+    // The simulator answers 300 ms after the request, to nobody; the log shows it was never delivered.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await requests()).entries.at(-1)).toMatchObject({
+      family: 'token',
+      status: 0,
+      faults: ['timeout'],
+    });
+  });
+
+  it('resets the connection: HTTP clients see ECONNRESET and the request is not processed', async () => {
+    await addFault({ type: 'connection-reset', families: ['accounts'], methods: ['POST'], count: 2 });
+    const { cursor } = await requests();
+    const body = JSON.stringify(newAccount({ name: 'never-written' }));
+    expect(await failureCode('POST', '/Accounts', body)).toBe('ECONNRESET');
+    await expect(harness.api('POST', '/Accounts', { token, rawBody: body })).rejects.toMatchObject({
+      cause: { code: 'ECONNRESET' },
+    });
+    expect((await expectOk(harness.control('GET', `/tenants/${TENANT}/accounts`))).json).toEqual([]);
+    const entries = (await requests(cursor)).entries;
+    expect(entries).toEqual([
+      expect.objectContaining({ method: 'POST', status: 0, faults: ['connection-reset'] }),
+      expect.objectContaining({ method: 'POST', status: 0, faults: ['connection-reset'] }),
+    ]);
+    expect((await harness.api('POST', '/Accounts', { token, rawBody: body })).status).toBe(201);
   });
 
   it('throttles above N requests per second with 429 + Retry-After', async () => {

@@ -7,6 +7,7 @@ import { PvwaErrors } from '../pvwa/pvwa.errors';
 import { createPvwaRouter } from '../pvwa/pvwa.routes';
 import { type SimulatorState } from '../state/simulator-state';
 import { type TenantState } from '../state/tenant-state';
+import { type WriteLog } from '../write-log/write-log';
 import { type SimulatedHttpError } from './http.errors';
 import { type Reply } from './http.types';
 import { MalformedPathError, parseTarget, type ParsedTarget } from './request-path';
@@ -17,6 +18,7 @@ export interface DispatcherDeps extends PipelineDeps {
   state: SimulatorState;
   issuer: TokenIssuer;
   control: ControlApi;
+  writeLog: WriteLog;
 }
 
 /**
@@ -140,7 +142,13 @@ function privilegeCloud(
         if (!issued || !tenant.getServiceAccount(issued.clientId)) {
           throw PvwaErrors.unauthorized(tenant.behaviour.unauthorizedBody === 'error-code');
         }
-        const context: PvwaContext = { tenant, caller: issued.clientId, query: call.target.query, rawBody };
+        const context: PvwaContext = {
+          tenant,
+          caller: issued.clientId,
+          query: call.target.query,
+          rawBody,
+          writeLog: deps.writeLog,
+        };
         return match.route.handle(context, match.params);
       },
       tooLarge: () => PvwaErrors.payloadTooLarge().reply,

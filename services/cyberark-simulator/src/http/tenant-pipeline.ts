@@ -4,6 +4,7 @@ import { type EndpointFamily, type FaultPlan } from '../faults/fault.types';
 import { type RequestLog } from '../request-log/request-log';
 import { type TenantState } from '../state/tenant-state';
 import { readBody } from './body-reader';
+import { resetConnection } from './connection-reset';
 import { PayloadTooLargeError, SimulatedHttpError } from './http.errors';
 import { type Reply } from './http.types';
 import { writeRaw, writeReply } from './reply-writer';
@@ -50,6 +51,11 @@ export async function runTenantCall(call: TenantCall, deps: PipelineDeps): Promi
   }
   const delayMs = call.tenant.latency.delayMs(call.family) + (plan.delayBeforeMs ?? 0);
   if (delayMs > 0) await deps.timers.wait(delayMs);
+  if (plan.reset) {
+    resetConnection(call.response);
+    finish(call, deps, 0, plan.fired);
+    return;
+  }
   if (plan.reply) {
     finish(call, deps, writeRaw(call.response, plan.reply) ? plan.reply.status : 0, plan.fired);
     return;

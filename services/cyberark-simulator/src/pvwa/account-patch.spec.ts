@@ -1,6 +1,13 @@
 import { SimulatedHttpError } from '../http/http.errors';
 import { type StoredAccount } from '../state/state.types';
-import { applyPatch, lastOperationPerTarget, parsePatchDocument, resolvePatchPath } from './account-patch';
+import {
+  applyPatch,
+  lastOperationPerTarget,
+  parsePatchDocument,
+  type PatchOperation,
+  type PatchRules,
+  resolvePatchPath,
+} from './account-patch';
 
 function account(): StoredAccount {
   return {
@@ -17,6 +24,12 @@ function account(): StoredAccount {
     createdTime: 1,
     categoryModificationTime: 1,
   };
+}
+
+const STRICT: PatchRules = { removeAbsentProperty: 'reject' };
+
+function patched(operations: PatchOperation[], rules = STRICT) {
+  return applyPatch(account(), operations, rules);
 }
 
 function errorCode(action: () => unknown): string {
@@ -82,11 +95,15 @@ describe('resolvePatchPath', () => {
 describe('applyPatch', () => {
   it('applies add, replace and remove without touching the stored account', () => {
     const original = account();
-    const draft = applyPatch(original, [
-      { op: 'replace', path: '/address', value: 'new.example.com' },
-      { op: 'add', path: '/platformAccountProperties/LogonDomain', value: 'CORP' },
-      { op: 'remove', path: '/platformAccountProperties/Port' },
-    ]);
+    const draft = applyPatch(
+      original,
+      [
+        { op: 'replace', path: '/address', value: 'new.example.com' },
+        { op: 'add', path: '/platformAccountProperties/LogonDomain', value: 'CORP' },
+        { op: 'remove', path: '/platformAccountProperties/Port' },
+      ],
+      STRICT,
+    );
     expect(draft.address).toBe('new.example.com');
     expect(draft.platformAccountProperties).toEqual({ LogonDomain: 'CORP' });
     expect(original.address).toBe('old.example.com');
@@ -95,26 +112,36 @@ describe('applyPatch', () => {
 
   it('fails replace of a property the account lacks with PASWS164E; add creates it', () => {
     expect(
-      errorCode(() =>
-        applyPatch(account(), [{ op: 'replace', path: '/platformAccountProperties/Missing', value: 'x' }]),
-      ),
+      errorCode(() => patched([{ op: 'replace', path: '/platformAccountProperties/Missing', value: 'x' }])),
     ).toBe('400 PASWS164E');
     expect(
-      applyPatch(account(), [{ op: 'add', path: '/platformAccountProperties/Missing', value: 'x' }])
+      patched([{ op: 'add', path: '/platformAccountProperties/Missing', value: 'x' }])
         .platformAccountProperties.Missing,
     ).toBe('x');
   });
 
+  it('fails remove of a property the account lacks with PASWS164E, unless the tenant ignores it', () => {
+    const removeMissing: PatchOperation[] = [
+      { op: 'replace', path: '/address', value: 'changed' },
+      { op: 'remove', path: '/platformAccountProperties/Missing' },
+    ];
+    expect(errorCode(() => patched(removeMissing))).toBe('400 PASWS164E');
+    const lenient = patched(removeMissing, { removeAbsentProperty: 'ignore' });
+    expect(lenient.address).toBe('changed');
+    expect(lenient.platformAccountProperties).toEqual({ Port: '22' });
+  });
+
   it('treats property names case-sensitively', () => {
     expect(
-      errorCode(() =>
-        applyPatch(account(), [{ op: 'replace', path: '/platformAccountProperties/port', value: '23' }]),
-      ),
+      errorCode(() => patched([{ op: 'replace', path: '/platformAccountProperties/port', value: '23' }])),
     ).toBe('400 PASWS164E');
+    expect(errorCode(() => patched([{ op: 'remove', path: '/platformAccountProperties/port' }]))).toBe(
+      '400 PASWS164E',
+    );
   });
 
   it('lets only the last operation on a path count, even if an earlier one would fail', () => {
-    const draft = applyPatch(account(), [
+    const draft = patched([
       { op: 'replace', path: '/platformAccountProperties/Missing', value: 'first' },
       { op: 'add', path: '/platformAccountProperties/Missing', value: 'last' },
       { op: 'replace', path: '/name', value: 'one' },
@@ -132,11 +159,11 @@ describe('applyPatch', () => {
   });
 
   it('accepts booleans as JSON booleans or strings, and rejects anything else', () => {
-    const fromString = applyPatch(account(), [
+    const fromString = patched([
       { op: 'replace', path: '/secretManagement/automaticManagementEnabled', value: 'False' },
     ]);
     expect(fromString.secretManagement.automaticManagementEnabled).toBe(false);
-    const fromBoolean = applyPatch(account(), [
+    const fromBoolean = patched([
       { op: 'replace', path: '/secretManagement/automaticManagementEnabled', value: false },
       { op: 'add', path: '/secretManagement/manualManagementReason', value: '[No Reason]' },
     ]);
@@ -146,32 +173,26 @@ describe('applyPatch', () => {
     });
     expect(
       errorCode(() =>
-        applyPatch(account(), [
-          { op: 'replace', path: '/secretManagement/automaticManagementEnabled', value: 'nope' },
-        ]),
+        patched([{ op: 'replace', path: '/secretManagement/automaticManagementEnabled', value: 'nope' }]),
       ),
     ).toBe('400 PASWS167E');
   });
 
   it('refuses to remove core fields, blank names and linked-account properties', () => {
-    expect(errorCode(() => applyPatch(account(), [{ op: 'remove', path: '/address' }]))).toBe(
-      '400 PASWS167E',
-    );
-    expect(errorCode(() => applyPatch(account(), [{ op: 'replace', path: '/name', value: ' ' }]))).toBe(
-      '400 PASWS167E',
-    );
+    expect(errorCode(() => patched([{ op: 'remove', path: '/address' }]))).toBe('400 PASWS167E');
+    expect(errorCode(() => patched([{ op: 'replace', path: '/name', value: ' ' }]))).toBe('400 PASWS167E');
     expect(
       errorCode(() =>
-        applyPatch(account(), [{ op: 'add', path: '/platformAccountProperties/ExtraPass3Name', value: 'x' }]),
+        patched([{ op: 'add', path: '/platformAccountProperties/ExtraPass3Name', value: 'x' }]),
       ),
     ).toBe('400 PASWS167E');
-    expect(
-      errorCode(() => applyPatch(account(), [{ op: 'add', path: '/address', value: { nested: true } }])),
-    ).toBe('400 PASWS167E');
+    expect(errorCode(() => patched([{ op: 'add', path: '/address', value: { nested: true } }]))).toBe(
+      '400 PASWS167E',
+    );
   });
 
   it('edits remote machine access', () => {
-    const draft = applyPatch(account(), [
+    const draft = patched([
       { op: 'add', path: '/remoteMachinesAccess/remoteMachines', value: 'a;b' },
       { op: 'add', path: '/remoteMachinesAccess/accessRestrictedToRemoteMachines', value: 'true' },
     ]);

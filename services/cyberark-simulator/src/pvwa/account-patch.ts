@@ -2,6 +2,7 @@ import {
   type StoredAccount,
   type StoredRemoteMachinesAccess,
   type StoredSecretManagement,
+  type TenantBehaviour,
 } from '../state/state.types';
 import { type SimulatedHttpError } from '../http/http.errors';
 import { booleanValue } from './json-fields';
@@ -16,6 +17,9 @@ export interface PatchOperation {
 }
 
 type CoreField = 'name' | 'address' | 'userName' | 'platformId';
+
+/** The tenant switches that change how operations apply. */
+export type PatchRules = Pick<TenantBehaviour, 'removeAbsentProperty'>;
 
 export type PatchTarget =
   | { kind: 'core'; field: CoreField }
@@ -121,19 +125,32 @@ export function draftOf(account: StoredAccount): AccountDraft {
   };
 }
 
-/** Applies the operations to a copy of the account; throws the PVWA error a bad operation earns. */
-export function applyPatch(account: StoredAccount, operations: readonly PatchOperation[]): AccountDraft {
+/**
+ * Applies the operations to a copy of the account; throws the PVWA error a bad operation earns.
+ * Working on a copy makes the patch atomic: one failing operation leaves the account untouched.
+ */
+export function applyPatch(
+  account: StoredAccount,
+  operations: readonly PatchOperation[],
+  rules: PatchRules,
+): AccountDraft {
   const draft = draftOf(account);
-  for (const { operation, target } of lastOperationPerTarget(operations)) applyOne(draft, operation, target);
+  for (const { operation, target } of lastOperationPerTarget(operations))
+    applyOne(draft, operation, target, rules);
   return draft;
 }
 
-function applyOne(draft: AccountDraft, operation: PatchOperation, target: PatchTarget): void {
+function applyOne(
+  draft: AccountDraft,
+  operation: PatchOperation,
+  target: PatchTarget,
+  rules: PatchRules,
+): void {
   switch (target.kind) {
     case 'core':
       return applyCore(draft, operation, target.field);
     case 'property':
-      return applyProperty(draft, operation, target.name);
+      return applyProperty(draft, operation, target.name, rules);
     case 'secretManagement':
       return applySecretManagement(draft, operation, target.field);
     case 'remoteMachinesAccess':
@@ -150,11 +167,18 @@ function applyCore(draft: AccountDraft, operation: PatchOperation, field: CoreFi
   draft[field] = value;
 }
 
-function applyProperty(draft: AccountDraft, operation: PatchOperation, name: string): void {
+function applyProperty(
+  draft: AccountDraft,
+  operation: PatchOperation,
+  name: string,
+  rules: PatchRules,
+): void {
   if (/^ExtraPass\d/i.test(name)) throw PvwaErrors.propertyNotUpdatable(name);
   const properties = draft.platformAccountProperties;
   const exists = Object.hasOwn(properties, name);
   if (operation.op === 'remove') {
+    if (!exists && rules.removeAbsentProperty === 'reject')
+      throw PvwaErrors.propertyNotOnAccount(operation.path);
     delete properties[name];
     return;
   }

@@ -1,6 +1,7 @@
 import { type Reply } from '../http/http.types';
 import { type StoredAccount, type StoredSafe } from '../state/state.types';
 import { type TenantState } from '../state/tenant-state';
+import { type WriteOperation } from '../write-log/write-log';
 import { generateAccountName } from './account-name';
 import { applyPatch, parsePatchDocument, type AccountDraft } from './account-patch';
 import { matchesQuery, pageOf, parseAccountQuery, sortAccounts } from './account-query';
@@ -14,6 +15,10 @@ import { isAllowed, membershipOf, requirePermission } from './safe-access';
 
 function toApi(tenant: TenantState, account: StoredAccount) {
   return toApiAccount(account, tenant.getPlatform(account.platformId));
+}
+
+function recordWrite(context: PvwaContext, operation: WriteOperation, account: StoredAccount): void {
+  context.writeLog.record(context.tenant.id, operation, account);
 }
 
 /** Looks an account up and hides it from callers who are not members of its Safe. */
@@ -101,6 +106,7 @@ export function addAccount(context: PvwaContext): Reply {
     createdTime: now,
     categoryModificationTime: now,
   });
+  recordWrite(context, 'add', account);
   return { status: 201, body: toApi(tenant, account) };
 }
 
@@ -108,9 +114,10 @@ export function patchAccount(context: PvwaContext, [accountId = '']: readonly st
   const { tenant, caller } = context;
   const { safe, account } = visibleAccount(context, accountId);
   requirePermission(safe, caller, 'updateAccountProperties', () => PvwaErrors.accountNotFound(accountId));
-  const draft = applyPatch(account, parsePatchDocument(jsonBody(context)));
+  const draft = applyPatch(account, parsePatchDocument(jsonBody(context)), tenant.behaviour);
   validateDraft(tenant, safe, account, draft);
   commitDraft(tenant, safe, account, draft);
+  recordWrite(context, 'patch', account);
   return { status: 200, body: toApi(tenant, account) };
 }
 
@@ -161,6 +168,7 @@ export function updatePassword(context: PvwaContext, [accountId = '']: readonly 
   // "Leading and trailing white spaces are removed automatically" (D-PWUPD).
   account.secret = credentials.trim();
   account.secretManagement = { ...account.secretManagement, lastModifiedTime: nowSeconds() };
+  recordWrite(context, 'password-update', account);
   return { status: 200 };
 }
 
@@ -168,5 +176,6 @@ export function deleteAccount(context: PvwaContext, [accountId = '']: readonly s
   const { safe, account } = visibleAccount(context, accountId);
   requirePermission(safe, context.caller, 'deleteAccounts', () => PvwaErrors.accountNotFound(accountId));
   context.tenant.deleteAccount(safe, account);
+  recordWrite(context, 'delete', account);
   return { status: 204 };
 }

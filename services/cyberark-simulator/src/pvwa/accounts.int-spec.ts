@@ -275,6 +275,42 @@ describe('Privilege Cloud accounts API (HTTP)', () => {
       expect(await stored(created.id)).toMatchObject({ address: 'host-1.example.com' });
     });
 
+    it('answers PASWS164E when removing a property the account lacks, and changes nothing', async () => {
+      const created = await addOk(newAccount({ platformAccountProperties: { Port: '22' } }));
+      const answer = await patch(created.id, [
+        { op: 'replace', path: '/address', value: 'changed' },
+        { op: 'remove', path: '/platformAccountProperties/Port' },
+        { op: 'remove', path: '/platformAccountProperties/LogonDomain' },
+      ]);
+      expect(answer.status).toBe(400);
+      expect(answer.json).toMatchObject({ ErrorCode: 'PASWS164E' });
+      expect(await stored(created.id)).toMatchObject({
+        address: 'host-1.example.com',
+        platformAccountProperties: { Port: '22' },
+      });
+    });
+
+    it('matches the removed property name case-sensitively, like replace', async () => {
+      const created = await addOk(newAccount({ platformAccountProperties: { Port: '22' } }));
+      const answer = await patch(created.id, [{ op: 'remove', path: '/platformAccountProperties/port' }]);
+      expect(answer.status).toBe(400);
+      expect(await stored(created.id)).toMatchObject({ platformAccountProperties: { Port: '22' } });
+    });
+
+    it('ignores removing a property the account lacks when the tenant says so', async () => {
+      await setBehaviour({ removeAbsentProperty: 'ignore' });
+      const created = await addOk(newAccount({ platformAccountProperties: { Port: '22' } }));
+      const answer = await patch(created.id, [
+        { op: 'replace', path: '/address', value: 'changed' },
+        { op: 'remove', path: '/platformAccountProperties/LogonDomain' },
+      ]);
+      expect(answer.status).toBe(200);
+      expect(await stored(created.id)).toMatchObject({
+        address: 'changed',
+        platformAccountProperties: { Port: '22' },
+      });
+    });
+
     it('lets the last operation on a path win', async () => {
       const created = await addOk(newAccount());
       const answer = await patch(created.id, [

@@ -1,4 +1,5 @@
 import { type TenantState } from '../state/tenant-state';
+import { type WriteLog } from '../write-log/write-log';
 import { PvwaErrors } from './pvwa.errors';
 
 /** What a Privilege Cloud handler gets once the bearer token has been checked. */
@@ -8,6 +9,8 @@ export interface PvwaContext {
   caller: string;
   query: URLSearchParams;
   rawBody: string;
+  /** Where committed account writes are recorded. */
+  writeLog: WriteLog;
 }
 
 export function jsonBody(context: PvwaContext): unknown {

@@ -21,6 +21,11 @@ export interface TenantBehaviour {
   tokenFormat: 'opaque' | 'jwt';
   /** `expires_in` of issued tokens, in seconds. */
   tokenTtlSeconds: number;
+  /**
+   * PATCH `remove` of a platform property the account lacks: 400 PASWS164E as RFC 6902 §4.2
+   * requires (CyberArk documents nothing for this case), or silently ignored.
+   */
+  removeAbsentProperty: 'reject' | 'ignore';
 }
 
 export const DEFAULT_BEHAVIOUR: TenantBehaviour = {
@@ -32,6 +37,7 @@ export const DEFAULT_BEHAVIOUR: TenantBehaviour = {
   limitAboveMax: 'reject',
   tokenFormat: 'opaque',
   tokenTtlSeconds: 3600,
+  removeAbsentProperty: 'reject',
 };
 
 export interface ServiceAccount {
