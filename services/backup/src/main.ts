@@ -14,12 +14,13 @@ async function main(): Promise<void> {
   logger.level = config.logLevel;
   const app = await startBackupService(config);
   const shutdown = installShutdownHandlers(app, logger, config.shutdownTimeoutMs);
+  // A stuck batch may never drain: then the shutdown deadline ends the process, with exit 1 as well.
   app.get(ConsumerSupervisor).onFatal((error) => {
     logger.fatal(
       { err: error },
-      'the Kafka consumer stopped for good; exiting so the orchestrator restarts us',
+      'the Kafka consumer stopped for good or the pipeline stayed stuck; exiting so the orchestrator restarts us',
     );
-    shutdown('consumer-crashed', EXIT_FAILURE);
+    shutdown('consumer-failed', EXIT_FAILURE);
   });
   logger.info({ port: config.http.port }, 'vault-backup is up');
 }

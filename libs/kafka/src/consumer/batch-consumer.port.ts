@@ -1,4 +1,5 @@
 import { type RecordBatch, type TopicPartitions } from '../kafka.types';
+import { type PartitionProgress } from './partition-progress';
 
 export type ConsumerState =
   'idle' | 'connecting' | 'running' | 'rebalancing' | 'stopping' | 'stopped' | 'crashed';
@@ -32,5 +33,11 @@ export interface BatchConsumerPort {
   assignments(): readonly TopicPartitions[];
   /** Epoch milliseconds of the last successful group heartbeat, used to fence writes of a zombie. */
   lastHeartbeatAt(): number | undefined;
+  /**
+   * Where each currently assigned partition stands (commits, lag, oldest unprocessed record, pause),
+   * as of now. Read-only and cheap: meant for scrapes and health probes, which must see a stuck
+   * consumer even when no batch completes.
+   */
+  progress(): readonly PartitionProgress[];
   onStateChange(listener: (state: ConsumerState, error?: Error) => void): void;
 }

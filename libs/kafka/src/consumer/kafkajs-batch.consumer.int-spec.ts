@@ -12,6 +12,7 @@ import { createKafkaClient } from '../client/kafka-client.factory';
 import { KafkajsRecordProducer } from '../producer/kafkajs-record.producer';
 import { type ConsumedRecord } from '../kafka.types';
 import { KafkajsBatchConsumer } from './kafkajs-batch.consumer';
+import { commitAgeSeconds, lagSeconds, stalledForMs } from './partition-progress';
 
 const brokerVariants: ['KAFKA_BROKERS' | 'KAFKA4_BROKERS', string][] = [['KAFKA_BROKERS', 'Kafka 3.9']];
 if (process.env.KAFKA4_BROKERS) brokerVariants.push(['KAFKA4_BROKERS', 'Kafka 4.x']);
@@ -29,7 +30,11 @@ describe.each(brokerVariants)('KafkajsBatchConsumer against a real broker (%s, %
     await createTopics(testKafka(brokers), [topic], 2);
   });
 
-  function consumerFor(groupId: string, topics: string[] = [topic]): KafkajsBatchConsumer {
+  function consumerFor(
+    groupId: string,
+    topics: string[] = [topic],
+    now: () => number = Date.now,
+  ): KafkajsBatchConsumer {
     return new KafkajsBatchConsumer(
       kafka,
       {
@@ -44,6 +49,7 @@ describe.each(brokerVariants)('KafkajsBatchConsumer against a real broker (%s, %
         maxWaitTimeMs: 200,
       },
       logger,
+      now,
     );
   }
 
@@ -119,5 +125,43 @@ describe.each(brokerVariants)('KafkajsBatchConsumer against a real broker (%s, %
     await waitFor(() => redelivered >= 1, { description: 'redelivery after no commit' });
     await again.stop();
     expect(redelivered).toBe(1);
+  });
+
+  it('shows a handler that never finishes as growing lag seconds and a stale commit', async () => {
+    const ownTopic = uniqueName('it-stuck');
+    await createTopics(testKafka(requireBrokers(variable)), [ownTopic], 1);
+    const producer = new KafkajsRecordProducer(kafka);
+    await producer.connect();
+    await producer.send(ownTopic, [{ key: 'handled', value: '1' }]);
+
+    // Real time plus a skew the test moves forward, so ages grow without sleeping.
+    let skewMs = 0;
+    const consumer = consumerFor(uniqueName('it-group'), [ownTopic], () => Date.now() + skewMs);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await consumer.start(async (batch, control) => {
+      const last = batch.records.at(-1)!;
+      if (last.key?.toString() === 'handled') await control.commit(last.offset);
+      else await released; // a bug on the hot path: never returns, never commits
+    });
+    await waitFor(() => consumer.progress()[0]?.committedOffset === '1', { description: 'first commit' });
+
+    await producer.send(ownTopic, [{ key: 'stuck', value: '2' }]);
+    await producer.disconnect();
+    const stuck = await waitFor(() => consumer.progress().find((p) => p.oldestUncommitted?.offset === '1'), {
+      description: 'the stuck record fetched',
+    });
+    expect(stuck).toMatchObject({ committedOffset: '1', highWatermark: '2', lagRecords: 1, paused: false });
+
+    skewMs += 120_000;
+    const [later] = consumer.progress();
+    expect(later).toMatchObject({ committedOffset: '1', committedAt: stuck.committedAt, lagRecords: 1 });
+    expect(lagSeconds(later) - lagSeconds(stuck)).toBeGreaterThanOrEqual(120);
+    expect(commitAgeSeconds(later)).toBeGreaterThanOrEqual(120);
+    expect(stalledForMs(later)).toBeGreaterThanOrEqual(120_000);
+
+    release();
+    await consumer.stop();
+    expect(consumer.progress()).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import {
   type BatchHandler,
   type ConsumerState,
 } from './batch-consumer.port';
+import { type PartitionProgress } from './partition-progress';
+import { PartitionProgressTracker } from './partition-progress.tracker';
 
 export interface BatchConsumerSettings {
   readonly groupId: string;
@@ -31,12 +33,16 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
   private heartbeatAt: number | undefined;
   private assigned: TopicPartitions[] = [];
   private readonly listeners: ((state: ConsumerState, error?: Error) => void)[] = [];
+  private readonly tracker: PartitionProgressTracker;
 
+  /** `now` (epoch ms) times the progress bookkeeping; injectable so tests can age it without waiting. */
   constructor(
     kafka: Kafka,
     private readonly settings: BatchConsumerSettings,
     private readonly logger: Logger,
+    now: () => number = Date.now,
   ) {
+    this.tracker = new PartitionProgressTracker(now);
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
@@ -82,12 +88,17 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
       // kafkajs waits for running eachBatch calls to return, then leaves the group.
       await this.consumer.disconnect();
     } finally {
+      // Cleared here, not on kafkajs' STOP event: that one also fires when kafkajs restarts after a
+      // crash, and forgetting then would restart every stall clock in a crash loop.
+      this.tracker.assign([]);
       this.setState('stopped');
     }
   }
 
   pause(partitions: readonly TopicPartitions[]): void {
+    const alreadyPaused = this.consumer.paused();
     this.consumer.pause(partitions.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] })));
+    this.tracker.paused(partitions, alreadyPaused);
   }
 
   resume(partitions: readonly TopicPartitions[]): void {
@@ -100,6 +111,10 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
 
   lastHeartbeatAt(): number | undefined {
     return this.heartbeatAt;
+  }
+
+  progress(): readonly PartitionProgress[] {
+    return this.tracker.snapshot(this.consumer.paused());
   }
 
   onStateChange(listener: (state: ConsumerState, error?: Error) => void): void {
@@ -115,6 +130,7 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
       highWatermark: batch.highWatermark,
       records: batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message)),
     };
+    this.tracker.fetched(recordBatch);
     await handler(recordBatch, this.controlFor(payload));
   }
 
@@ -128,6 +144,7 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
       commit: async (lastProcessedOffset: string) => {
         const next = (BigInt(lastProcessedOffset) + 1n).toString();
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        this.tracker.committed(batch.topic, batch.partition, next);
         // Moves kafkajs' fetch position too; without it the same records would be fetched again.
         payload.resolveOffset(lastProcessedOffset);
       },
@@ -145,6 +162,7 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
         topic,
         partitions,
       }));
+      this.tracker.assign(this.assigned);
       this.heartbeatAt = Date.now();
       this.logger.info(
         { memberId: payload.memberId, assignment: payload.memberAssignment },
@@ -160,6 +178,12 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
       }
       this.logger.error({ err: error }, 'consumer crashed for good');
       this.setState('crashed', error);
+    });
+    // kafkajs resolves batches of only control records or aborted transactions itself, without
+    // calling eachBatch: without this, those offsets would look like lag that never drains.
+    this.consumer.on(events.START_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0)
+        this.tracker.skipped(payload.topic, payload.partition, payload.lastOffset, payload.highWatermark);
     });
     this.consumer.on(events.STOP, () => {
       if (this.currentState !== 'crashed') this.setState('stopped');

@@ -47,6 +47,8 @@ export const backupEnvSchema = z.object({
   BACKUP_WRITE_LEASE: envDuration().default(60_000),
   BACKUP_SLOW_WRITE_PARK_AFTER: envDuration().default(2_000),
   BACKUP_SLOW_WRITE_PARK_MIN: envDuration().default(250),
+  BACKUP_STALL_AFTER: envDuration().default(120_000),
+  BACKUP_FATAL_AFTER: envDuration().default(60_000),
 
   CYBERARK_REQUEST_TIMEOUT: envDuration().default(10_000),
   CYBERARK_RETRIES: envInt({ min: 0, max: 10 }).default(2),

@@ -23,6 +23,8 @@ describe('loadBackupConfig', () => {
       tenantMaxInFlight: 16,
       maxInFlight: 256,
       retryMaxDelayMs: 300_000,
+      stallAfterMs: 120_000,
+      fatalAfterMs: 60_000,
     });
   });
 
@@ -86,5 +88,16 @@ describe('loadBackupConfig', () => {
     expect(() =>
       loadBackupConfig({ ...minimal, KAFKA_HEARTBEAT_INTERVAL: '20s', KAFKA_SESSION_TIMEOUT: '30s' }),
     ).toThrow(/KAFKA_HEARTBEAT_INTERVAL/);
+  });
+
+  it('reads the stall and fatal bounds as durations', () => {
+    const config = loadBackupConfig({ ...minimal, BACKUP_STALL_AFTER: '5m', BACKUP_FATAL_AFTER: '90s' });
+    expect(config.pipeline).toMatchObject({ stallAfterMs: 300_000, fatalAfterMs: 90_000 });
+  });
+
+  it('rejects a stall bound a healthy slow batch could reach', () => {
+    expect(() =>
+      loadBackupConfig({ ...minimal, BACKUP_STALL_AFTER: '2s', BACKUP_SLOW_WRITE_PARK_AFTER: '2s' }),
+    ).toThrow(/BACKUP_STALL_AFTER must exceed/);
   });
 });

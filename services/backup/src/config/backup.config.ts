@@ -50,6 +50,10 @@ export interface BackupConfig {
     readonly writeLeaseMs: number;
     readonly slowWriteParkAfterMs: number;
     readonly slowWriteParkMinMs: number;
+    /** A partition with lag (or paused) that has not committed for this long makes the service unready. */
+    readonly stallAfterMs: number;
+    /** How long an unexpected pipeline error may stay unresolved before the process exits to be restarted. */
+    readonly fatalAfterMs: number;
   };
   readonly cyberark: {
     readonly requestTimeoutMs: number;
@@ -102,6 +106,7 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
     ]);
   }
   checkLease(env);
+  checkStallAfter(env);
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -142,6 +147,8 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
       writeLeaseMs: env.BACKUP_WRITE_LEASE,
       slowWriteParkAfterMs: env.BACKUP_SLOW_WRITE_PARK_AFTER,
       slowWriteParkMinMs: env.BACKUP_SLOW_WRITE_PARK_MIN,
+      stallAfterMs: env.BACKUP_STALL_AFTER,
+      fatalAfterMs: env.BACKUP_FATAL_AFTER,
     },
     cyberark: {
       requestTimeoutMs: env.CYBERARK_REQUEST_TIMEOUT,
@@ -173,6 +180,15 @@ function checkLease(env: BackupEnv): void {
       `BACKUP_WRITE_LEASE must exceed 2 × CYBERARK_REQUEST_TIMEOUT + CYBERARK_MAX_RETRY_TIME + 1s + BACKUP_SLOW_WRITE_PARK_AFTER (${
         writeDeadlineMs(env) + env.BACKUP_SLOW_WRITE_PARK_AFTER
       } ms): a write must always finish inside its lease`,
+    ]);
+  }
+}
+
+/** A healthy batch may wait this long for CyberArk before parking; that is slowness, not a stall. */
+function checkStallAfter(env: BackupEnv): void {
+  if (env.BACKUP_STALL_AFTER <= env.BACKUP_SLOW_WRITE_PARK_AFTER + env.KAFKA_MAX_WAIT) {
+    throw new ConfigurationError([
+      'BACKUP_STALL_AFTER must exceed BACKUP_SLOW_WRITE_PARK_AFTER + KAFKA_MAX_WAIT: a healthy batch would look stalled',
     ]);
   }
 }

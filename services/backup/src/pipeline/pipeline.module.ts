@@ -4,9 +4,12 @@ import {
   Module,
   type OnApplicationBootstrap,
   type OnModuleInit,
+  type Provider,
 } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { type BatchConsumerPort, type ConsumerState } from '@vault-backup/kafka';
+import { type BatchConsumerPort } from '@vault-backup/kafka';
+import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
+import { consumerHealthChecks, SERVING_STATES } from '../health/consumer.checks';
 import { HealthRegistry } from '../health/health.registry';
 import { ConsumerSupervisor } from './consumer.supervisor';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
@@ -18,7 +21,12 @@ import { PendingRetryWorker } from './retry/pending-retry.worker';
 import { BatchProcessor } from './batch/batch.processor';
 import { AccountEventsController } from './transport/account-events.controller';
 
-const SERVING: ReadonlySet<ConsumerState> = new Set(['running', 'rebalancing']);
+const supervisorProvider: Provider = {
+  provide: ConsumerSupervisor,
+  inject: [BACKUP_CONFIG],
+  useFactory: (config: BackupConfig) =>
+    new ConsumerSupervisor({ fatalAfterMs: config.pipeline.fatalAfterMs }),
+};
 
 /**
  * The backup pipeline: account events from Kafka to CyberArk. The consumer itself is started as a
@@ -26,7 +34,7 @@ const SERVING: ReadonlySet<ConsumerState> = new Set(['running', 'rebalancing']);
  */
 @Module({
   controllers: [AccountEventsController],
-  providers: [...pipelineProviders, ConsumerSupervisor],
+  providers: [...pipelineProviders, supervisorProvider],
   exports: [ConsumerSupervisor, WORKSPACE_TARGETS, RECORD_SEALER],
 })
 export class PipelineModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -38,30 +46,22 @@ export class PipelineModule implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly health: HealthRegistry,
     private readonly supervisor: ConsumerSupervisor,
     private readonly logger: PinoLogger,
+    @Inject(BACKUP_CONFIG) private readonly config: BackupConfig,
   ) {}
 
   onModuleInit(): void {
     this.consumer.onStateChange((state, error) => {
-      this.metrics.consumerUp.set(SERVING.has(state) ? 1 : 0);
+      this.metrics.consumerUp.set(SERVING_STATES.has(state) ? 1 : 0);
       this.logger.info({ state }, 'consumer state changed');
       if (state === 'crashed') this.supervisor.reportFatal(error ?? new Error('consumer crashed'));
     });
-    this.health.register({
-      name: 'consumer',
-      kinds: ['live'],
-      check: () => {
-        if (this.consumer.state === 'crashed')
-          throw new Error('the Kafka consumer crashed and will not restart');
-      },
+    this.metrics.consumerProgress.observe(() => this.consumer.progress());
+    const checks = consumerHealthChecks({
+      consumer: this.consumer,
+      supervisor: this.supervisor,
+      stallAfterMs: this.config.pipeline.stallAfterMs,
     });
-    this.health.register({
-      name: 'consumer',
-      kinds: ['ready'],
-      check: () => {
-        if (!SERVING.has(this.consumer.state))
-          throw new Error(`the Kafka consumer is ${this.consumer.state}`);
-      },
-    });
+    for (const check of checks) this.health.register(check);
   }
 
   onApplicationBootstrap(): void {

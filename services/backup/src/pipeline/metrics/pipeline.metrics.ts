@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '@vault-backup/observability';
 import { type OutcomeKind } from '../domain/backup-outcome';
+import { ConsumerProgressMetrics } from './consumer-progress.metrics';
 
 /**
  * What SREs need to explain the pipeline: outcomes, dead letters, write efficiency, lag and the
@@ -10,12 +11,14 @@ import { type OutcomeKind } from '../domain/backup-outcome';
 export class PipelineMetrics {
   readonly eventsProcessed: Counter<'topic' | 'outcome'>;
   readonly deadLetters: Counter<'error_class'>;
+  /** Incremented by the dead-letter publisher each time a publish attempt fails. */
+  readonly deadLetterPublishFailures: Counter<'reason'>;
   readonly cyberArkWrites: Counter;
   readonly appliedAccounts: Counter;
   readonly batchDuration: Histogram<'topic'>;
   readonly batchSize: Histogram;
-  readonly consumerLag: Gauge<'topic' | 'partition'>;
-  readonly lastProcessed: Gauge<'topic' | 'partition'>;
+  /** Per-partition lag, commit age and pause, computed at scrape time from the consumer itself. */
+  readonly consumerProgress: ConsumerProgressMetrics;
   readonly pendingBackups: Gauge;
   readonly pendingOldestAge: Gauge;
   readonly pendingBudgetUsed: Gauge;
@@ -36,6 +39,12 @@ export class PipelineMetrics {
       name: `${METRIC_PREFIX}dead_letter_total`,
       help: 'Records sent to the dead-letter topic, by error class.',
       labelNames: ['error_class'],
+      registers,
+    });
+    this.deadLetterPublishFailures = new Counter({
+      name: `${METRIC_PREFIX}dead_letter_publish_failures_total`,
+      help: 'Failed attempts to publish a record to the dead-letter topic, by reason (the batch retries them).',
+      labelNames: ['reason'],
       registers,
     });
     this.cyberArkWrites = new Counter({
@@ -61,18 +70,7 @@ export class PipelineMetrics {
       buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 5000],
       registers,
     });
-    this.consumerLag = new Gauge({
-      name: `${METRIC_PREFIX}consumer_lag_records`,
-      help: 'Records between the last committed position and the partition end, as of the last batch.',
-      labelNames: ['topic', 'partition'],
-      registers,
-    });
-    this.lastProcessed = new Gauge({
-      name: `${METRIC_PREFIX}last_processed_timestamp_seconds`,
-      help: 'Unix time at which a batch of the partition was last committed.',
-      labelNames: ['topic', 'partition'],
-      registers,
-    });
+    this.consumerProgress = new ConsumerProgressMetrics(registry);
     this.pendingBackups = new Gauge({
       name: `${METRIC_PREFIX}pending_backups`,
       help: 'Accounts parked after a transient failure, waiting for another attempt.',
