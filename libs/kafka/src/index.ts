@@ -6,3 +6,6 @@ export * from './consumer/kafkajs-batch.consumer';
 export * from './producer/record-producer.port';
 export * from './producer/kafkajs-record.producer';
 export * from './admin/kafka-admin';
+export * from './consumer/partition-progress';
+export * from './producer/record-size';
+export * from './admin/topic-limits';

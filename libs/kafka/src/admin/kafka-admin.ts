@@ -1,5 +1,6 @@
-import { type Admin, type Kafka } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { translateKafkaError } from '../kafka.errors';
+import { type TopicLimitSource } from './topic-limits';
 
 export interface PartitionLag {
   readonly topic: string;
@@ -15,8 +16,8 @@ export interface TopicSpec {
   readonly configEntries?: readonly { name: string; value: string }[];
 }
 
-/** Cluster-level operations: topic provisioning, reachability and group lag. */
-export class KafkaAdmin {
+/** Cluster-level operations: topic provisioning, reachability, group lag and topic size limits. */
+export class KafkaAdmin implements TopicLimitSource {
   private readonly admin: Admin;
   private connected = false;
 
@@ -71,6 +72,37 @@ export class KafkaAdmin {
     } catch (error) {
       throw translateKafkaError(error, 'describing the cluster');
     }
+  }
+
+  /**
+   * The topic's effective `max.message.bytes` (its own setting or the broker default it inherits).
+   * When the topic's configuration cannot be read (no DescribeConfigs permission on it, not created
+   * yet), the broker's `message.max.bytes`, which is what an unconfigured topic inherits.
+   */
+  async maxMessageBytes(topic: string): Promise<number> {
+    try {
+      return await this.describedBytes(ConfigResourceTypes.TOPIC, topic, 'max.message.bytes');
+    } catch {
+      try {
+        const { brokers } = await this.admin.describeCluster();
+        const broker = String(brokers[0]?.nodeId ?? 0);
+        return await this.describedBytes(ConfigResourceTypes.BROKER, broker, 'message.max.bytes');
+      } catch (error) {
+        throw translateKafkaError(error, `reading the message size limit of ${topic}`);
+      }
+    }
+  }
+
+  private async describedBytes(type: ConfigResourceTypes, name: string, configName: string): Promise<number> {
+    const { resources } = await this.admin.describeConfigs({
+      resources: [{ type, name, configNames: [configName] }],
+      includeSynonyms: false,
+    });
+    const value = resources[0]?.configEntries.find((entry) => entry.configName === configName)?.configValue;
+    const bytes = Number(value);
+    if (!Number.isSafeInteger(bytes) || bytes <= 0)
+      throw new Error(`${name} reports no usable ${configName}`);
+    return bytes;
   }
 
   async groupLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {

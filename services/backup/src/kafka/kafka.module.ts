@@ -2,14 +2,16 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { type Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import {
+  CachedTopicLimitReader,
   createKafkaClient,
   KafkaAdmin,
   KafkajsRecordProducer,
   type RecordProducerPort,
+  type TopicLimitReader,
 } from '@vault-backup/kafka';
 import { DependencyUnavailableError } from '@vault-backup/errors';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
-import { KAFKA_ADMIN, KAFKA_CLIENT, RECORD_PRODUCER } from './kafka.tokens';
+import { KAFKA_ADMIN, KAFKA_CLIENT, RECORD_PRODUCER, TOPIC_LIMITS } from './kafka.tokens';
 
 function unreachable(config: BackupConfig, error: unknown): DependencyUnavailableError {
   return new DependencyUnavailableError(
@@ -38,8 +40,12 @@ async function connectAdmin(kafka: Kafka, config: BackupConfig): Promise<KafkaAd
   return admin;
 }
 
-async function connectProducer(kafka: Kafka, config: BackupConfig): Promise<RecordProducerPort> {
-  const producer = new KafkajsRecordProducer(kafka);
+async function connectProducer(
+  kafka: Kafka,
+  config: BackupConfig,
+  limits: TopicLimitReader,
+): Promise<RecordProducerPort> {
+  const producer = new KafkajsRecordProducer(kafka, { limits });
   try {
     await producer.connect();
   } catch (error) {
@@ -66,9 +72,18 @@ async function connectProducer(kafka: Kafka, config: BackupConfig): Promise<Reco
         ),
     },
     { provide: KAFKA_ADMIN, inject: [KAFKA_CLIENT, BACKUP_CONFIG], useFactory: connectAdmin },
-    { provide: RECORD_PRODUCER, inject: [KAFKA_CLIENT, BACKUP_CONFIG], useFactory: connectProducer },
+    {
+      provide: TOPIC_LIMITS,
+      inject: [KAFKA_ADMIN],
+      useFactory: (admin: KafkaAdmin): TopicLimitReader => new CachedTopicLimitReader(admin),
+    },
+    {
+      provide: RECORD_PRODUCER,
+      inject: [KAFKA_CLIENT, BACKUP_CONFIG, TOPIC_LIMITS],
+      useFactory: connectProducer,
+    },
   ],
-  exports: [KAFKA_CLIENT, KAFKA_ADMIN, RECORD_PRODUCER],
+  exports: [KAFKA_CLIENT, KAFKA_ADMIN, TOPIC_LIMITS, RECORD_PRODUCER],
 })
 export class KafkaModule implements OnApplicationShutdown {
   constructor(

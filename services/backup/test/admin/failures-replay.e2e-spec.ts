@@ -185,7 +185,7 @@ describe('failures: list and replay through HTTP', () => {
       await harness.request('POST', `${base(workspace)}/failures/replay`, { token }),
       200,
     );
-    expect(bulk.body).toEqual({ replayed: 3, unreadable: [broken?.id], remainingOpen: 1 });
+    expect(bulk.body).toEqual({ replayed: 3, unreadable: [broken?.id], notReplayed: [], remainingOpen: 1 });
     const messages = await readTopic(replayTopic, 3);
     expect(messages.map((message) => message.key?.toString())).toEqual(['k-10', 'k-11', 'k-12']);
     expect(messages.map((message) => message.headers?.['vb-replay-of']?.toString())).toEqual(ids);
@@ -195,6 +195,83 @@ describe('failures: list and replay through HTTP', () => {
     });
     expect(single.status).toBe(409);
     expect(single.body.code).toBe('RECORD_UNREADABLE');
+  });
+
+  it('answers 422 problem+json for a record its topic cannot take, and the next replay still works', async () => {
+    const workspace = uniqueName('ws');
+    await harness.setUpEnabledBackup(workspace);
+    const token = await harness.tokenFor(workspace, 'owner');
+    // The replay topic keeps the broker's default max.message.bytes (1 MiB + 12).
+    const tooLarge = await harness.insertFailure(workspace, {
+      ...record(replayTopic, 1, `${workspace}:acc-big`),
+      value: Buffer.alloc(1_100_000, 0x7b),
+    });
+    const fine = await harness.insertFailure(workspace, record(replayTopic, 2, `${workspace}:acc-ok`));
+
+    const refused = await harness.request('POST', `${base(workspace)}/failures/${tooLarge}/replay`, {
+      token,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      type: 'urn:vault-backup:problem:replay-record-too-large',
+      status: 422,
+      code: 'REPLAY_RECORD_TOO_LARGE',
+      failureId: tooLarge,
+      topic: replayTopic,
+      limitBytes: 1_048_588,
+    });
+    expect(refused.body.recordBytes).toBeGreaterThan(1_100_000);
+    expect(refused.body.detail).toContain(tooLarge);
+
+    // No poisoned producer: replays into the same topic go on working.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const again = await harness.request('POST', `${base(workspace)}/failures/${tooLarge}/replay`, {
+        token,
+      });
+      expect(again.status).toBe(422);
+    }
+    expectStatus(await harness.request('POST', `${base(workspace)}/failures/${fine}/replay`, { token }), 200);
+    const messages = await readTopic(replayTopic, 1);
+    expect(messages.map((message) => message.key?.toString())).toEqual([`${workspace}:acc-ok`]);
+    const open = await harness.request('GET', `${base(workspace)}/failures?status=open`, { token });
+    expect((open.body.items as { id: string }[]).map((item) => item.id)).toEqual([tooLarge]);
+  });
+
+  it('bulk: replays the others in order, in requests that fit, and lists the one too large with the sizes', async () => {
+    const workspace = uniqueName('ws');
+    await harness.setUpEnabledBackup(workspace);
+    const token = await harness.tokenFor(workspace, 'owner');
+    const sized = (offset: number, bytes: number) => ({
+      ...record(replayTopic, offset, `k-${offset}`),
+      value: Buffer.alloc(bytes, 0x30 + offset),
+    });
+    // One partition: 4 × 400 kB records fit one by one, not in one produce request.
+    const ids = [];
+    for (const offset of [1, 2]) ids.push(await harness.insertFailure(workspace, sized(offset, 400_000)));
+    const tooLarge = await harness.insertFailure(workspace, sized(3, 1_100_000));
+    for (const offset of [4, 5]) ids.push(await harness.insertFailure(workspace, sized(offset, 400_000)));
+
+    const bulk = expectStatus(
+      await harness.request('POST', `${base(workspace)}/failures/replay`, { token }),
+      200,
+    );
+    expect(bulk.body).toMatchObject({ replayed: 4, unreadable: [], remainingOpen: 1 });
+    expect(bulk.body.notReplayed).toEqual([
+      {
+        failureId: tooLarge,
+        reason: 'record-too-large',
+        topic: replayTopic,
+        recordBytes: expect.any(Number),
+        limitBytes: 1_048_588,
+      },
+    ]);
+    expect(bulk.body.notReplayed[0].recordBytes).toBeGreaterThan(1_100_000);
+
+    const messages = await readTopic(replayTopic, 4);
+    expect(messages.map((message) => message.key?.toString())).toEqual(['k-1', 'k-2', 'k-4', 'k-5']);
+    expect(messages.map((message) => message.headers?.['vb-replay-of']?.toString())).toEqual(ids);
+    expect(messages.map((message) => message.value?.length)).toEqual([400_000, 400_000, 400_000, 400_000]);
   });
 
   it('refuses to replay into a backup that is not enabled', async () => {

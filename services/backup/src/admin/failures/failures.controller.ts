@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { RequiresAccess } from '../auth/access.guard';
 import { AdminApi, API_PREFIX } from '../http/admin-api';
 import { CurrentActor } from '../http/current-actor.decorator';
@@ -11,12 +19,14 @@ import {
   FailurePageDto,
   FailuresQueryDto,
   ReplayQueryDto,
+  ReplayRecordTooLargeProblemDto,
   ReplayResultDto,
 } from './dto/failure.dto';
 import { FailureReplayService } from './failure-replay.service';
 import { FailuresService } from './failures.service';
 
 @ApiTags('failures')
+@ApiExtraModels(ReplayRecordTooLargeProblemDto)
 @AdminApi()
 @Controller(`${API_PREFIX}/workspaces/:workspaceId/vault-backup/failures`)
 export class FailuresController {
@@ -36,7 +46,11 @@ export class FailuresController {
   @Post('replay')
   @HttpCode(200)
   @RequiresAccess('manage')
-  @ApiOperation({ summary: 'Replay every open failure (oldest first, bounded per request).' })
+  @ApiOperation({
+    summary: 'Replay every open failure (oldest first, bounded per request).',
+    description:
+      "Failures whose record is larger than its topic's `max.message.bytes` are not replayed: they are listed in `notReplayed` with the sizes and stay open; the others are replayed.",
+  })
   @ApiOkResponse({ type: BulkReplayResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The backup is not enabled.' })
   replayAll(@Param() params: WorkspaceParamsDto, @CurrentActor() actor: Actor): Promise<BulkReplayResultDto> {
@@ -54,6 +68,13 @@ export class FailuresController {
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'The backup is not enabled, or the record cannot be opened.',
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      "RFC 9457 problem `urn:vault-backup:problem:replay-record-too-large`: the record is larger than its topic's `max.message.bytes` (sizes in the body); the failure stays open.",
+    content: {
+      'application/problem+json': { schema: { $ref: getSchemaPath(ReplayRecordTooLargeProblemDto) } },
+    },
   })
   replayOne(
     @Param() params: FailureParamsDto,

@@ -56,3 +56,24 @@ export const VAULT_BACKUP_NOT_FOUND = 'VAULT_BACKUP_NOT_FOUND';
 export function vaultBackupNotFound(): ResourceNotFoundError {
   return new ResourceNotFoundError(VAULT_BACKUP_NOT_FOUND, 'there is no vault backup for this workspace');
 }
+
+/** Facts of an RFC 9457 problem, sent as its extension members: numbers and identifiers, never a secret. */
+export type ProblemFacts = Readonly<Record<string, string | number>>;
+
+/**
+ * 422 as RFC 9457 problem details (application/problem+json): the request is valid, but what it
+ * names cannot be processed. `problemType` is the stable slug of the problem's `type` URI.
+ */
+export class UnprocessableError extends AppError {
+  readonly retriable = false;
+
+  constructor(
+    readonly code: string,
+    readonly problemType: string,
+    readonly title: string,
+    message: string,
+    readonly facts: ProblemFacts = {},
+  ) {
+    super(message);
+  }
+}

@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   RequestValidationError,
   StateConflictError,
+  UnprocessableError,
   vaultBackupNotFound,
 } from './admin.errors';
 import { toHttpAnswer } from './http-answer';
@@ -70,5 +71,38 @@ describe('toHttpAnswer', () => {
     const answer = toHttpAnswer(error);
     expect(answer).toMatchObject({ status: 500, unexpected: true, body: { code: 'INTERNAL_ERROR' } });
     expect(JSON.stringify(answer.body)).not.toMatch(/internal detail|db down/);
+  });
+
+  it('answers a 422 as RFC 9457 problem details, keeping the usual fields and adding the facts', () => {
+    const answer = toHttpAnswer(
+      new UnprocessableError(
+        'REPLAY_RECORD_TOO_LARGE',
+        'replay-record-too-large',
+        'Record too large',
+        'too big',
+        {
+          failureId: 'f-1',
+          recordBytes: 2_000_000,
+          // A fact may not replace a member the RFC defines.
+          status: 999,
+        },
+      ),
+    );
+    expect(answer).toEqual({
+      status: 422,
+      unexpected: false,
+      headers: { 'Content-Type': 'application/problem+json' },
+      body: {
+        type: 'urn:vault-backup:problem:replay-record-too-large',
+        title: 'Record too large',
+        status: 422,
+        detail: 'too big',
+        statusCode: 422,
+        code: 'REPLAY_RECORD_TOO_LARGE',
+        message: 'too big',
+        failureId: 'f-1',
+        recordBytes: 2_000_000,
+      },
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   RequestValidationError,
   ResourceNotFoundError,
   StateConflictError,
+  UnprocessableError,
 } from './admin.errors';
 
 export interface ErrorBody {
@@ -15,6 +16,17 @@ export interface ErrorBody {
   readonly message: string;
   readonly errors?: readonly FieldProblem[];
 }
+
+/** RFC 9457 members around the usual body (whose fields stay, for clients that read `code`), plus the problem's facts. */
+export interface ProblemBody extends ErrorBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+}
+
+/** Base of the problem `type` URIs; the slug names the problem (documented in the OpenAPI document). */
+export const PROBLEM_TYPE_BASE = 'urn:vault-backup:problem:';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -51,6 +63,7 @@ export function toHttpAnswer(error: unknown): HttpAnswer {
   if (error instanceof ForbiddenError) return answer(HttpStatus.FORBIDDEN, error.code, error.message);
   if (error instanceof ResourceNotFoundError) return answer(HttpStatus.NOT_FOUND, error.code, error.message);
   if (error instanceof StateConflictError) return answer(HttpStatus.CONFLICT, error.code, error.message);
+  if (error instanceof UnprocessableError) return problem(HttpStatus.UNPROCESSABLE_ENTITY, error);
   if (error instanceof AuthUnavailableError) return unavailable(error.code, error.message);
   if (error instanceof HttpException) return fromHttpException(error);
   if (error instanceof AppError && error.retriable) {
@@ -79,6 +92,20 @@ function fromHttpException(error: HttpException): HttpAnswer {
   if (status === 413) return answer(status, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
   const code = (HttpStatus[status] as string | undefined) ?? 'HTTP_ERROR';
   return answer(status, code, error.message);
+}
+
+function problem(status: number, error: UnprocessableError): HttpAnswer {
+  const body: ProblemBody = {
+    ...error.facts,
+    type: `${PROBLEM_TYPE_BASE}${error.problemType}`,
+    title: error.title,
+    status,
+    detail: error.message,
+    statusCode: status,
+    code: error.code,
+    message: error.message,
+  };
+  return { status, body, headers: { 'Content-Type': 'application/problem+json' }, unexpected: false };
 }
 
 function unavailable(code: string, message: string): HttpAnswer {

@@ -4,7 +4,7 @@ import { BACKUP_CONFIG } from '../../config/backup.config';
 import { DATA_CIPHER } from '../../crypto/crypto.tokens';
 import { CYBERARK_CLIENT_FACTORY } from '../../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../../database/database.tokens';
-import { RECORD_PRODUCER } from '../../kafka/kafka.tokens';
+import { RECORD_PRODUCER, TOPIC_LIMITS } from '../../kafka/kafka.tokens';
 import { METRICS_REGISTRY } from '../../metrics/metrics.tokens';
 import { RECORD_SEALER } from '../../pipeline/ports/record-sealer.port';
 import { WORKSPACE_TARGETS } from '../../pipeline/ports/workspace-targets.port';
@@ -16,6 +16,7 @@ const STUBBED_TOKENS = [
   METRICS_REGISTRY,
   CYBERARK_CLIENT_FACTORY,
   RECORD_PRODUCER,
+  TOPIC_LIMITS,
   WORKSPACE_TARGETS,
   RECORD_SEALER,
   PinoLogger,

@@ -114,6 +114,28 @@ export class ReplayResultDto {
   deliveredTo?: RecordPositionDto;
 }
 
+export const NOT_REPLAYED_REASONS = ['record-too-large'] as const;
+
+export class NotReplayedDto {
+  @ApiProperty({ format: 'uuid' })
+  failureId!: string;
+
+  @ApiProperty({
+    enum: NOT_REPLAYED_REASONS,
+    description: "`record-too-large`: the record is larger than its topic's `max.message.bytes`.",
+  })
+  reason!: (typeof NOT_REPLAYED_REASONS)[number];
+
+  @ApiProperty({ example: 'account-updated', description: 'The topic it would be replayed into.' })
+  topic!: string;
+
+  @ApiProperty({ example: 1_572_961, description: 'Size of the replayed record on the wire, in bytes.' })
+  recordBytes!: number;
+
+  @ApiProperty({ example: 1_048_588, description: "The topic's `max.message.bytes`." })
+  limitBytes!: number;
+}
+
 export class BulkReplayResultDto {
   @ApiProperty({ description: 'Failures re-produced by this request.' })
   replayed!: number;
@@ -124,6 +146,51 @@ export class BulkReplayResultDto {
   })
   unreadable!: string[];
 
+  @ApiProperty({
+    type: () => [NotReplayedDto],
+    description: 'Failures that cannot be replayed as they are, with the reason; they stay open.',
+  })
+  notReplayed!: NotReplayedDto[];
+
   @ApiProperty({ description: 'Open failures left (more than one request may be needed for very many).' })
   remainingOpen!: number;
+}
+
+/** 422 of a single replay (application/problem+json, RFC 9457). */
+export class ReplayRecordTooLargeProblemDto {
+  @ApiProperty({ example: 'urn:vault-backup:problem:replay-record-too-large' })
+  type!: string;
+
+  @ApiProperty({ example: 'Record too large to replay' })
+  title!: string;
+
+  @ApiProperty({ example: 422 })
+  status!: number;
+
+  @ApiProperty({ description: 'What happened, with the sizes.' })
+  detail!: string;
+
+  @ApiProperty({ example: 422, description: 'Same as `status` (the common error fields).' })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'REPLAY_RECORD_TOO_LARGE' })
+  code!: string;
+
+  @ApiProperty({ description: 'Same as `detail`.' })
+  message!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  failureId!: string;
+
+  @ApiProperty({ example: 'account-updated' })
+  topic!: string;
+
+  @ApiProperty({ example: 1_572_961 })
+  recordBytes!: number;
+
+  @ApiProperty({ example: 1_048_588 })
+  limitBytes!: number;
+
+  @ApiProperty({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' })
+  requestId!: string;
 }
