@@ -7,12 +7,17 @@ import { type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
 import { type DataCipher } from '@vault-backup/crypto';
 import { type CyberArkClientFactory } from '@vault-backup/cyberark';
-import { type BatchConsumerPort, KafkajsBatchConsumer, type RecordProducerPort } from '@vault-backup/kafka';
+import {
+  type BatchConsumerPort,
+  KafkajsBatchConsumer,
+  type RecordProducerPort,
+  type TopicLimitReader,
+} from '@vault-backup/kafka';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
 import { DATA_CIPHER, FIELD_HASHER, SECRETS_DECRYPTOR } from '../crypto/crypto.tokens';
 import { CYBERARK_CLIENT_FACTORY } from '../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../database/database.tokens';
-import { KAFKA_CLIENT, RECORD_PRODUCER } from '../kafka/kafka.tokens';
+import { KAFKA_CLIENT, RECORD_PRODUCER, TOPIC_LIMITS } from '../kafka/kafka.tokens';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { CyberArkGateway } from './adapters/cyberark-gateway.adapter';
 import { DeadLetterPublisher } from './adapters/dead-letter.publisher';
@@ -24,7 +29,8 @@ import { BatchPlanner, type WriteLeaseSettings } from './batch/batch-planner';
 import { BatchProcessor, type BackpressureSignal } from './batch/batch.processor';
 import { TenantConcurrencyLimiter } from './batch/concurrency-limiter';
 import { OutcomeRecorder } from './batch/outcome-recorder';
-import { PartitionLocks } from './batch/partition-locks';
+import { OutcomeCommitter } from './batch/outcome-committer';
+import { ConsumerSupervisor } from './consumer.supervisor';
 import { WriteFence } from './batch/write-fence';
 import { type FieldHasher } from './mapping/account-fingerprint';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
@@ -114,11 +120,19 @@ export const pipelineProviders: Provider[] = [
   },
   {
     provide: DEAD_LETTER_PUBLISHER,
-    inject: [RECORD_PRODUCER, DATA_CIPHER, BACKUP_CONFIG],
-    useFactory: (producer: RecordProducerPort, cipher: DataCipher, config: BackupConfig) =>
-      new DeadLetterPublisher(producer, cipher, config.kafka.dlqTopic, config.kafka.groupId),
+    inject: [RECORD_PRODUCER, DATA_CIPHER, TOPIC_LIMITS, PIPELINE_METRICS, BACKUP_CONFIG],
+    useFactory: (
+      producer: RecordProducerPort,
+      cipher: DataCipher,
+      limits: TopicLimitReader,
+      metrics: PipelineMetrics,
+      config: BackupConfig,
+    ) =>
+      new DeadLetterPublisher(producer, cipher, config.kafka.dlqTopic, config.kafka.groupId, {
+        limits,
+        onPublishFailure: (code) => metrics.deadLetterPublishFailures.inc({ reason: code }),
+      }),
   },
-  PartitionLocks,
   {
     provide: AccountJobRunner,
     inject: [CYBERARK_GATEWAY, SECRETS_RESOLVER, FIELD_HASHER, BACKUP_STATE_STORE, BACKUP_CONFIG],
@@ -135,18 +149,55 @@ export const pipelineProviders: Provider[] = [
         new AccountWriter(hash),
         new WriteFence(store, LEASE_OWNER),
         new TenantConcurrencyLimiter(config.pipeline.tenantMaxInFlight, config.pipeline.maxInFlight),
-        { owner: LEASE_OWNER, writeDeadlineMs: config.cyberark.writeDeadlineMs },
+        {
+          owner: LEASE_OWNER,
+          writeDeadlineMs: config.cyberark.writeDeadlineMs,
+          slowWrite: {
+            minMs: config.pipeline.slowWriteParkMinMs,
+            maxMs: config.pipeline.slowWriteParkAfterMs,
+          },
+        },
       ),
   },
   {
     provide: OutcomeRecorder,
-    inject: [DEAD_LETTER_PUBLISHER, RECORD_SEALER, BACKUP_CONFIG],
-    useFactory: (deadLetter: DeadLetterPublisher, sealer: CipherRecordSealer, config: BackupConfig) =>
+    inject: [DEAD_LETTER_PUBLISHER, RECORD_SEALER, BACKUP_CONFIG, PinoLogger],
+    useFactory: (
+      deadLetter: DeadLetterPublisher,
+      sealer: CipherRecordSealer,
+      config: BackupConfig,
+      logger: PinoLogger,
+    ) =>
       new OutcomeRecorder(
         deadLetter,
         sealer,
         { baseMs: config.pipeline.retryBaseDelayMs, maxMs: config.pipeline.retryMaxDelayMs },
         config.kafka.dlqTopic,
+        // Counted by the publisher (every failed attempt); a refusal for good is also worth a log line.
+        (code, reason) =>
+          logger.logger.error(
+            { code, reason },
+            'the dead-letter topic refused a record; kept in the failure record only',
+          ),
+      ),
+  },
+  {
+    provide: OutcomeCommitter,
+    inject: [OutcomeRecorder, BACKUP_STATE_STORE, AccountJobRunner, PIPELINE_METRICS, PinoLogger],
+    useFactory: (
+      recorder: OutcomeRecorder,
+      store: PgBackupStateStore,
+      runner: AccountJobRunner,
+      metrics: PipelineMetrics,
+      logger: PinoLogger,
+    ) =>
+      new OutcomeCommitter(
+        recorder,
+        store,
+        runner,
+        metrics,
+        LEASE_OWNER,
+        logger.logger.child({ component: 'outcomes' }),
       ),
   },
   {
@@ -160,38 +211,33 @@ export const pipelineProviders: Provider[] = [
     inject: [
       BatchPlanner,
       AccountJobRunner,
-      OutcomeRecorder,
-      BACKUP_STATE_STORE,
-      PartitionLocks,
+      OutcomeCommitter,
       PIPELINE_METRICS,
       BATCH_CONSUMER,
+      ConsumerSupervisor,
       BACKUP_CONFIG,
       PinoLogger,
     ],
     useFactory: (
       planner: BatchPlanner,
       runner: AccountJobRunner,
-      recorder: OutcomeRecorder,
-      store: PgBackupStateStore,
-      locks: PartitionLocks,
+      committer: OutcomeCommitter,
       metrics: PipelineMetrics,
       consumer: BatchConsumerPort,
+      supervisor: ConsumerSupervisor,
       config: BackupConfig,
       logger: PinoLogger,
     ) =>
       new BatchProcessor(
         planner,
         runner,
-        recorder,
-        store,
-        locks,
+        committer,
         metrics,
         backpressureFor(consumer, metrics),
+        supervisor,
         {
           heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
           persistBackoff: { baseMs: 200, maxMs: 10_000 },
-          slowWriteParkAfterMs: config.pipeline.slowWriteParkAfterMs,
-          slowWriteParkMinMs: config.pipeline.slowWriteParkMinMs,
           leaseOwner: LEASE_OWNER,
         },
         logger.logger.child({ component: 'batch-processor' }),
@@ -205,8 +251,7 @@ export const pipelineProviders: Provider[] = [
       WORKSPACE_TARGETS,
       CYBERARK_GATEWAY,
       AccountJobRunner,
-      OutcomeRecorder,
-      PartitionLocks,
+      OutcomeCommitter,
       BATCH_CONSUMER,
       PIPELINE_METRICS,
       BACKUP_CONFIG,
@@ -218,8 +263,7 @@ export const pipelineProviders: Provider[] = [
       targets: PgWorkspaceTargets,
       gateway: CyberArkGateway,
       runner: AccountJobRunner,
-      recorder: OutcomeRecorder,
-      locks: PartitionLocks,
+      committer: OutcomeCommitter,
       consumer: BatchConsumerPort,
       metrics: PipelineMetrics,
       config: BackupConfig,
@@ -231,14 +275,14 @@ export const pipelineProviders: Provider[] = [
         targets,
         gateway,
         runner,
-        recorder,
-        locks,
+        committer,
         () => consumer.assignments(),
         metrics,
         {
           pollIntervalMs: config.pipeline.retryPollIntervalMs,
           maxPerRound: config.pipeline.retryMaxPerRound,
           openCircuitRecheckMs: config.cyberark.breaker.resetTimeoutMs,
+          brokenEntryRecheckMs: config.pipeline.retryMaxDelayMs,
           lease: leaseSettings(config),
         },
         logger.logger.child({ component: 'retry-worker' }),

@@ -2,9 +2,9 @@ import { type DataSource } from 'typeorm';
 import { Secret } from '@vault-backup/config';
 import { type DataCipher } from '@vault-backup/crypto';
 import { tenantKeyOf } from '@vault-backup/cyberark';
-import { DependencyUnavailableError } from '@vault-backup/errors';
-import { CLIENT_SECRET_CIPHER_CONTEXT } from '@vault-backup/persistence';
-import { type ActiveWorkspace, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+import { describeError, isRetriable } from '@vault-backup/errors';
+import { CLIENT_SECRET_CIPHER_CONTEXT, translateDatabaseError } from '@vault-backup/persistence';
+import { type WorkspaceTarget, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
 
 interface EnabledRow {
   workspace_id: string;
@@ -20,7 +20,7 @@ interface EnabledRow {
 }
 
 interface CacheEntry {
-  readonly value: ActiveWorkspace | null;
+  readonly value: WorkspaceTarget | null;
   readonly expiresAt: number;
 }
 
@@ -39,11 +39,11 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async activeTargets(workspaceIds: readonly string[]): Promise<Map<string, ActiveWorkspace>> {
+  async activeTargets(workspaceIds: readonly string[]): Promise<Map<string, WorkspaceTarget>> {
     const now = this.now();
     const missing = workspaceIds.filter((id) => (this.cache.get(id)?.expiresAt ?? 0) <= now);
     if (missing.length > 0) await this.load(missing, now);
-    const result = new Map<string, ActiveWorkspace>();
+    const result = new Map<string, WorkspaceTarget>();
     for (const id of workspaceIds) {
       const value = this.cache.get(id)?.value;
       if (value) result.set(id, value);
@@ -66,9 +66,7 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
         [workspaceIds],
       );
     } catch (error) {
-      throw new DependencyUnavailableError('postgresql', 'loading backup configurations failed', {
-        cause: error,
-      });
+      throw translateDatabaseError(error, 'loading backup configurations');
     }
     const found = new Map(
       await Promise.all(rows.map(async (row) => [row.workspace_id, await this.toActive(row)] as const)),
@@ -77,8 +75,14 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
       this.cache.set(id, { value: found.get(id) ?? null, expiresAt: now + this.ttlMs });
   }
 
-  private async toActive(row: EnabledRow): Promise<ActiveWorkspace> {
-    const secret = await this.cipher.decrypt(row.client_secret_ciphertext, CLIENT_SECRET_CIPHER_CONTEXT);
+  private async toActive(row: EnabledRow): Promise<WorkspaceTarget> {
+    let secret: Uint8Array;
+    try {
+      secret = await this.cipher.decrypt(row.client_secret_ciphertext, CLIENT_SECRET_CIPHER_CONTEXT);
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      return unreadableSecret(row, error);
+    }
     const connection = {
       identityUrl: row.identity_url,
       privilegeCloudUrl: row.privilege_cloud_url,
@@ -94,4 +98,20 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
       retryBudgetMs: row.retry_budget_seconds * 1000,
     };
   }
+}
+
+/** The one workspace whose stored secret cannot be opened is parked with a reason; nothing else stops. */
+function unreadableSecret(row: EnabledRow, error: unknown): WorkspaceTarget {
+  return {
+    workspaceId: row.workspace_id,
+    retryBudgetMs: row.retry_budget_seconds * 1000,
+    unusable: {
+      errorClass: 'workspace-configuration',
+      code: 'CLIENT_SECRET_UNREADABLE',
+      message:
+        `the stored CyberArk client secret of workspace ${row.workspace_id} cannot be decrypted ` +
+        `(${describeError(error)}); reconnect the vault backup with its client secret, then the parked backups resume`,
+      retriable: true,
+    },
+  };
 }

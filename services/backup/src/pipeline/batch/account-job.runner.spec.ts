@@ -1,3 +1,4 @@
+import { CyberArkUnavailableError } from '@vault-backup/cyberark';
 import { decodeAccountEvent } from '@vault-backup/event-contract';
 import { EventSecretsResolver } from '../adapters/event-secrets.resolver';
 import { accountRecord, activeWorkspace, testHasher } from '../test/pipeline.fixtures';
@@ -24,7 +25,7 @@ function world() {
       new AccountWriter(testHasher),
       new WriteFence(store, owner),
       new TenantConcurrencyLimiter(4, 16),
-      { owner, writeDeadlineMs: 10_000 },
+      { owner, writeDeadlineMs: 10_000, slowWrite: { minMs: 20, maxMs: 20 } },
     );
   return { gateway, store, runnerOf, cyberArk: () => gateway.tenant('tenant-a') };
 }
@@ -133,17 +134,47 @@ describe('AccountJobRunner', () => {
     expect(cyberArk().only().platformAccountProperties.label).toBe('two');
   });
 
-  it('marks a tenant stalled while a late write runs, and parks its new writes at once', async () => {
-    const { runnerOf } = world();
+  it('marks a tenant stalled while a write outlives its deadline: queued and new writes are parked at once', async () => {
+    const { runnerOf, gateway, cyberArk } = world();
     const subject = runnerOf('a');
-    let finish!: () => void;
-    subject.markStalled('tenant-a', new Promise<void>((resolve) => (finish = resolve)));
-    expect(await subject.run(job(1))).toMatchObject({
+    const limited = new AccountJobRunner(
+      gateway,
+      new EventSecretsResolver(async () => ({})),
+      new AccountWriter(testHasher),
+      new WriteFence(new InMemoryStateStore(), 'a'),
+      new TenantConcurrencyLimiter(1, 16),
+      { owner: 'a', writeDeadlineMs: 10_000, slowWrite: { minMs: 20, maxMs: 20 } },
+    );
+    cyberArk().latencyMs = 300;
+    const hanging = limited.run(job(1));
+    const queued = limited.run(otherAccount(1));
+    // The first write holds the tenant's only slot past 20 ms: the queued one leaves the queue parked.
+    expect(await queued).toMatchObject({ kind: 'deferred', failure: { code: 'TENANT_STALLED' } });
+    expect(await limited.run(otherAccount(2))).toMatchObject({
       kind: 'deferred',
       failure: { code: 'TENANT_STALLED' },
     });
-    finish();
-    await new Promise((resolve) => setImmediate(resolve));
+    expect(await hanging).toMatchObject({ kind: 'applied' });
+    cyberArk().latencyMs = 0;
+    expect(await limited.run(otherAccount(2))).toMatchObject({ kind: 'applied' });
+    expect(subject).toBeDefined();
+  });
+
+  it('tells the listeners when a tenant whose backups were parked by an outage answers again', async () => {
+    const { runnerOf, cyberArk } = world();
+    const subject = runnerOf('a');
+    const recovered: (readonly string[])[] = [];
+    subject.onTenantRecovered((workspaceIds) => recovered.push(workspaceIds));
+    cyberArk().failNext = new CyberArkUnavailableError('server-error', '503', { status: 503 });
+    expect(await subject.run(job(1))).toMatchObject({ kind: 'deferred' });
+    expect(recovered).toEqual([]);
     expect(await subject.run(job(1))).toMatchObject({ kind: 'applied' });
+    expect(recovered).toEqual([['ws-1']]);
   });
 });
+
+function otherAccount(version: number): AccountJob {
+  const decoded = decodeAccountEvent(accountRecord({ accountId: 'acc-other', version }));
+  if (!decoded.ok) throw decoded.error;
+  return { event: decoded.event, workspace: activeWorkspace(), leaseDeadline: Date.now() + 60_000 };
+}

@@ -1,7 +1,7 @@
 import { AppError } from '@vault-backup/errors';
 import { type AccountEvent } from '@vault-backup/event-contract';
 import { accountKey } from '../domain/account-snapshot';
-import { toBackupFailure } from '../domain/backup-failure';
+import { type BackupFailure, type ErrorClass, toBackupFailure } from '../domain/backup-failure';
 import { type BackupOutcome } from '../domain/backup-outcome';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
 import { backupAccountName } from '../mapping/account-name';
@@ -21,19 +21,29 @@ export interface AccountJob {
   readonly leaseDeadline: number;
 }
 
-export const CIRCUIT_OPEN_FAILURE = {
+export const CIRCUIT_OPEN_FAILURE: BackupFailure = {
   errorClass: 'unavailable',
   code: 'CIRCUIT_OPEN',
   message: 'CyberArk tenant circuit is open; parked until it recovers',
   retriable: true,
-} as const;
+};
 
-export const TENANT_STALLED_FAILURE = {
+export const TENANT_STALLED_FAILURE: BackupFailure = {
   errorClass: 'unavailable',
   code: 'TENANT_STALLED',
   message: 'CyberArk tenant is not answering in time; parked until its pending writes finish',
   retriable: true,
-} as const;
+};
+
+/** Failure classes that say the tenant itself is down or refusing load, not that one record is wrong. */
+const TENANT_OUTAGE_CLASSES: ReadonlySet<ErrorClass> = new Set(['unavailable', 'throttled']);
+
+/** Why a write left its tenant's queue without running: the tenant turned stalled meanwhile. */
+class TenantStalledSignal extends Error {
+  constructor() {
+    super('the tenant turned stalled while this write was queued');
+  }
+}
 
 /** The write lease would expire before a write could finish (the job queued too long): try again later. */
 export class WriteLeaseExpiredError extends AppError {
@@ -57,6 +67,8 @@ export interface AccountJobRunnerSettings {
   readonly writeDeadlineMs: number;
   /** Bound on remembered written versions (they are forgotten once persisted). */
   readonly maxRememberedVersions?: number;
+  /** Bounds of the adaptive deadline after which a running write marks its tenant stalled. */
+  readonly slowWrite: { readonly minMs: number; readonly maxMs: number };
 }
 
 /**
@@ -77,6 +89,11 @@ export class AccountJobRunner {
   private readonly stalled = new Map<string, number>();
   /** Smoothed duration of each tenant's successful writes (ms). */
   private readonly typicalWriteMs = new Map<string, number>();
+  /** Tenants with backups parked by an outage, with the workspaces concerned. */
+  private readonly failing = new Map<string, Set<string>>();
+  private readonly recoveryListeners: ((workspaceIds: readonly string[]) => void)[] = [];
+  /** Per tenant, the signal that releases its concurrency queue once it turns stalled. */
+  private readonly queues = new Map<string, AbortController>();
 
   constructor(
     private readonly gateway: CyberArkGatewayPort,
@@ -87,6 +104,11 @@ export class AccountJobRunner {
     private readonly settings: AccountJobRunnerSettings,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Called with the workspaces of a tenant that answers again after an outage. */
+  onTenantRecovered(listener: (workspaceIds: readonly string[]) => void): void {
+    this.recoveryListeners.push(listener);
+  }
 
   /** `onStart` fires when the write gets its concurrency slot (queueing is not slowness). */
   run(job: AccountJob, onStart?: () => void): Promise<BackupOutcome> {
@@ -101,28 +123,15 @@ export class AccountJobRunner {
   }
 
   /**
-   * Records that one of the tenant's writes outlived a batch's patience and is still running. Until
-   * it ends, the tenant counts as stalled and its new writes are parked at once instead of queueing
-   * (and holding their batches) behind it.
+   * How long a caller should wait for one of the tenant's writes before parking it: a few times what
+   * the tenant usually takes, within the configured bounds. A tenant that turns slow is detected in a
+   * fraction of a second instead of after the fixed maximum.
    */
-  markStalled(tenantKey: string, running: Promise<unknown>): void {
-    this.stalled.set(tenantKey, (this.stalled.get(tenantKey) ?? 0) + 1);
-    void running.finally(() => {
-      const left = (this.stalled.get(tenantKey) ?? 1) - 1;
-      if (left > 0) this.stalled.set(tenantKey, left);
-      else this.stalled.delete(tenantKey);
-    });
-  }
-
-  /**
-   * How long a batch should wait for one of the tenant's writes before parking it: a few times what
-   * the tenant usually takes, within [min, max]. A tenant that turns slow is detected in a fraction
-   * of a second instead of after the fixed maximum.
-   */
-  parkDeadlineFor(tenantKey: string, bounds: { minMs: number; maxMs: number }): number {
+  parkDeadlineFor(tenantKey: string): number {
+    const { minMs, maxMs } = this.settings.slowWrite;
     const typical = this.typicalWriteMs.get(tenantKey);
-    if (typical === undefined) return bounds.maxMs;
-    return Math.min(bounds.maxMs, Math.max(bounds.minMs, Math.round(typical * 5)));
+    if (typical === undefined) return maxMs;
+    return Math.min(maxMs, Math.max(minMs, Math.round(typical * 5)));
   }
 
   /** True while a write of the account is queued or in flight in this process. */
@@ -144,22 +153,94 @@ export class AccountJobRunner {
   }
 
   private async runNow(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
+    const outcome = await this.decide(job, key, onStart);
+    this.noteTenantHealth(job.workspace, outcome);
+    return outcome;
+  }
+
+  private async decide(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
     const written = this.written.get(key);
     if (written && written.version >= job.event.data.version) return alreadyWritten(job, written);
     if (this.gateway.isCircuitOpen(job.workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
     if (this.stalled.has(job.workspace.tenantKey))
       return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
     try {
-      const outcome = await this.limiter.run(job.workspace.tenantKey, () => {
-        onStart?.();
-        return this.timed(job, key);
-      });
+      const tenantKey = job.workspace.tenantKey;
+      const outcome = await this.limiter.run(
+        tenantKey,
+        () => {
+          onStart?.();
+          return this.watched(tenantKey, this.timed(job, key));
+        },
+        this.queueSignal(tenantKey),
+      );
       if (outcome.kind === 'applied') this.remember(key, job.event.data.version, outcome);
       return outcome;
     } catch (error) {
+      if (error instanceof TenantStalledSignal) return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
       const failure = toBackupFailure(error);
       return failure.retriable ? { kind: 'deferred', failure } : { kind: 'failed', failure };
     }
+  }
+
+  /**
+   * Remembers which workspaces of a tenant had backups parked because the tenant was unavailable,
+   * and tells the listeners (the retry worker) the moment one of its writes lands again, so their
+   * parked backups are retried now instead of at the end of their backoff.
+   */
+  private noteTenantHealth(workspace: ActiveWorkspace, outcome: BackupOutcome): void {
+    const tenant = workspace.tenantKey;
+    if (outcome.kind === 'deferred' && TENANT_OUTAGE_CLASSES.has(outcome.failure.errorClass)) {
+      const workspaces = this.failing.get(tenant) ?? new Set<string>();
+      workspaces.add(workspace.workspaceId);
+      this.failing.set(tenant, workspaces);
+      return;
+    }
+    if (outcome.kind !== 'applied' || outcome.writes === 0) return;
+    const recovered = this.failing.get(tenant);
+    if (!recovered) return;
+    this.failing.delete(tenant);
+    for (const listener of this.recoveryListeners) listener([...recovered]);
+  }
+
+  /**
+   * A write still running past its tenant's park deadline marks the tenant stalled until it ends: the
+   * tenant's new writes are then parked at once instead of queueing behind it and holding their
+   * batches — whichever path (batch, late write, retry) started the slow one.
+   */
+  private async watched<T>(tenantKey: string, writing: Promise<T>): Promise<T> {
+    let stalled = false;
+    const timer = setTimeout(() => {
+      stalled = true;
+      this.stalled.set(tenantKey, (this.stalled.get(tenantKey) ?? 0) + 1);
+      this.releaseQueue(tenantKey);
+    }, this.parkDeadlineFor(tenantKey));
+    timer.unref();
+    try {
+      return await writing;
+    } finally {
+      clearTimeout(timer);
+      if (stalled) {
+        const left = (this.stalled.get(tenantKey) ?? 1) - 1;
+        if (left > 0) this.stalled.set(tenantKey, left);
+        else this.stalled.delete(tenantKey);
+      }
+    }
+  }
+
+  /** Aborted when the tenant turns stalled: what waits in its queue is parked instead of waiting on. */
+  private queueSignal(tenantKey: string): AbortSignal {
+    let controller = this.queues.get(tenantKey);
+    if (!controller) {
+      controller = new AbortController();
+      this.queues.set(tenantKey, controller);
+    }
+    return controller.signal;
+  }
+
+  private releaseQueue(tenantKey: string): void {
+    this.queues.get(tenantKey)?.abort(new TenantStalledSignal());
+    this.queues.delete(tenantKey);
   }
 
   private async timed(job: AccountJob, key: string): Promise<BackupOutcome> {

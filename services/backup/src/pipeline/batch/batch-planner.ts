@@ -1,8 +1,9 @@
 import { type AccountEvent, decodeAccountEvent } from '@vault-backup/event-contract';
 import { type ConsumedRecord } from '@vault-backup/kafka';
 import { accountKey } from '../domain/account-snapshot';
+import { type BackupFailure } from '../domain/backup-failure';
 import { type BackupOutcome } from '../domain/backup-outcome';
-import { type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+import { type ActiveWorkspace, isUnusable, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
 import { type BackupStateStore } from '../store/backup-state.store';
 import { type AccountJob } from './account-job.runner';
 
@@ -23,12 +24,12 @@ export interface WriteLeaseSettings {
   readonly ttlMs: number;
 }
 
-export const LEASE_HELD_FAILURE = {
+export const LEASE_HELD_FAILURE: BackupFailure = {
   errorClass: 'write-contention',
   code: 'WRITE_LEASE_HELD',
   message: 'another writer holds this account right now; parked until it is done',
   retriable: true,
-} as const;
+};
 
 /**
  * Decides as much as possible without calling CyberArk, with a constant number of database round
@@ -52,9 +53,13 @@ export class BatchPlanner {
     const workspaces = await this.targets.activeTargets([
       ...new Set(events.map((event) => event.data.workspaceId)),
     ]);
+    const usable = (workspaceId: string): ActiveWorkspace | undefined => {
+      const target = workspaces.get(workspaceId);
+      return target && !isUnusable(target) ? target : undefined;
+    };
     const candidates = [...newest.values()]
       .map((index) => (decoded[index]?.result as { event: AccountEvent }).event)
-      .filter((event) => workspaces.has(event.data.workspaceId));
+      .filter((event) => usable(event.data.workspaceId) !== undefined);
     const claims = candidates.map(({ data }) => ({
       workspaceId: data.workspaceId,
       accountId: data.accountId,
@@ -68,7 +73,7 @@ export class BatchPlanner {
 
     return decoded.map(({ record, result }, index): PlannedRecord => {
       if (!result.ok) {
-        const failure = {
+        const failure: BackupFailure = {
           errorClass: 'invalid-event',
           code: result.error.code,
           message: result.error.message,
@@ -80,9 +85,11 @@ export class BatchPlanner {
       const key = accountKey(event.data.workspaceId, event.data.accountId);
       if (newest.get(key) !== index)
         return { record, event, outcome: { kind: 'superseded', reason: 'newer-in-batch' } };
-      const workspace = workspaces.get(event.data.workspaceId);
-      if (!workspace)
-        return { record, event, outcome: { kind: 'skipped', reason: 'no-active-configuration' } };
+      const target = workspaces.get(event.data.workspaceId);
+      if (!target) return { record, event, outcome: { kind: 'skipped', reason: 'no-active-configuration' } };
+      if (isUnusable(target))
+        return { record, event, outcome: { kind: 'deferred', failure: target.unusable } };
+      const workspace = target;
       if (!claimed.has(key))
         return { record, event, outcome: { kind: 'deferred', failure: LEASE_HELD_FAILURE } };
       const parkedVersion = pending.get(key);

@@ -18,8 +18,8 @@ import { AccountJobRunner } from './account-job.runner';
 import { BatchPlanner } from './batch-planner';
 import { BatchProcessor } from './batch.processor';
 import { TenantConcurrencyLimiter } from './concurrency-limiter';
+import { OutcomeCommitter } from './outcome-committer';
 import { OutcomeRecorder } from './outcome-recorder';
-import { PartitionLocks } from './partition-locks';
 import { WriteFence } from './write-fence';
 
 function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number } = {}) {
@@ -43,7 +43,14 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
     new AccountWriter(testHasher),
     new WriteFence(store, 'test-owner'),
     new TenantConcurrencyLimiter(options.perTenant ?? 4, 16),
-    { owner: 'test-owner', writeDeadlineMs: 10_000 },
+    {
+      owner: 'test-owner',
+      writeDeadlineMs: 10_000,
+      slowWrite: {
+        minMs: options.slowWriteParkAfterMs ?? 2_000,
+        maxMs: options.slowWriteParkAfterMs ?? 2_000,
+      },
+    },
   );
   const recorder = new OutcomeRecorder(
     deadLetter,
@@ -52,24 +59,22 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
     'account-events.dlq',
   );
   const paused: boolean[] = [];
+  const stuck: string[] = [];
   const processor = new BatchProcessor(
     new BatchPlanner(targets, store, { owner: 'test-owner', ttlMs: 60_000 }),
     runner,
-    recorder,
-    store,
-    new PartitionLocks(),
+    new OutcomeCommitter(recorder, store, runner, metrics, 'test-owner', silentLogger()),
     metrics,
     { persistenceFailing: () => paused.push(true), persistenceRecovered: () => paused.push(false) },
+    { reportStuck: (error) => stuck.push(error.message), clearStuck: () => stuck.push('cleared') },
     {
       heartbeatIntervalMs: 1_000,
       persistBackoff: { baseMs: 1, maxMs: 5 },
-      slowWriteParkAfterMs: options.slowWriteParkAfterMs ?? 2_000,
-      slowWriteParkMinMs: options.slowWriteParkAfterMs ?? 2_000,
       leaseOwner: 'test-owner',
     },
     silentLogger(),
   );
-  return { store, targets, gateway, deadLetter, metrics, processor, paused, runner };
+  return { store, targets, gateway, deadLetter, metrics, processor, paused, stuck, runner };
 }
 
 function batchOf(...records: RecordBatch['records']): RecordBatch {
@@ -281,6 +286,60 @@ describe('BatchProcessor', () => {
     setTimeout(() => (control.active = false), 20);
     await processing;
     expect(control.committed).toBeUndefined();
+  });
+
+  it('turns a record whose outcome the database refuses for good into that record’s failure, and goes on', async () => {
+    const { processor, store, deadLetter, stuck } = pipeline();
+    const bad = accountRecord({ accountId: 'acc-refused', version: 1 });
+    const good = accountRecord({ accountId: 'acc-fine', version: 1 });
+    store.rejectSavesOf = 'acc-refused';
+    const control = new FakeBatchControl();
+    await processor.process(batchOf(bad, good), control);
+    expect(control.committed).toBe(good.offset);
+    expect(store.states.has('ws-1:acc-fine')).toBe(true);
+    expect(deadLetter.published.map((entry) => entry.failure)).toEqual([
+      expect.objectContaining({ errorClass: 'internal', code: 'DATABASE_REJECTED' }),
+    ]);
+    expect(stuck).toEqual(['cleared']);
+  });
+
+  it('says it is stuck, at once, when an error belongs to no record, and never commits past it', async () => {
+    const { processor, targets, stuck, paused } = pipeline();
+    targets.activeTargets = () => Promise.reject(new TypeError('a bug in the planner'));
+    const control = new FakeBatchControl();
+    const processing = processor.process(batchOf(accountRecord({ version: 1 })), control);
+    await waitFor(async () => stuck.length > 0, { timeoutMs: 2_000, description: 'the stuck report' });
+    control.active = false;
+    await processing;
+    expect(stuck[0]).toMatch(/a bug in the planner/);
+    expect(paused[0]).toBe(true);
+    expect(control.committed).toBeUndefined();
+  });
+
+  it('parks only the records of a workspace whose configuration cannot be used, with a reason to act on', async () => {
+    const { processor, targets, store } = pipeline();
+    targets.workspaces.set('ws-broken', {
+      workspaceId: 'ws-broken',
+      retryBudgetMs: 86_400_000,
+      unusable: {
+        errorClass: 'workspace-configuration',
+        code: 'CLIENT_SECRET_UNREADABLE',
+        message: 'reconnect',
+        retriable: true,
+      },
+    });
+    const control = new FakeBatchControl();
+    const good = accountRecord({ accountId: 'acc-ok', version: 1 });
+    await processor.process(
+      batchOf(accountRecord({ workspaceId: 'ws-broken', accountId: 'acc-x', version: 1 }), good),
+      control,
+    );
+    expect(control.committed).toBe(good.offset);
+    expect(store.states.has('ws-1:acc-ok')).toBe(true);
+    expect(store.pending.get('ws-broken:acc-x')).toMatchObject({
+      lastErrorClass: 'workspace-configuration',
+      lastErrorCode: 'CLIENT_SECRET_UNREADABLE',
+    });
   });
 
   it('parks an account another writer holds, without writing it, and releases its own leases', async () => {

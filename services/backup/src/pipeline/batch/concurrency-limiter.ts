@@ -13,12 +13,26 @@ export class Semaphore {
     return this.waiters.length;
   }
 
-  async acquire(): Promise<() => void> {
+  /** Waits for a slot; an abort while waiting gives up the place in the queue and rejects with the signal's reason. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
     if (this.active < this.capacity) {
       this.active += 1;
       return this.releaser();
     }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const waiter = (): void => {
+        signal?.removeEventListener('abort', abandon);
+        resolve();
+      };
+      const abandon = (): void => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('left the queue'));
+      };
+      signal?.addEventListener('abort', abandon, { once: true });
+      this.waiters.push(waiter);
+    });
     return this.releaser();
   }
 
@@ -51,8 +65,14 @@ export class TenantConcurrencyLimiter {
     this.global = new Semaphore(globalCapacity);
   }
 
-  async run<T>(tenantKey: string, work: () => Promise<T>): Promise<T> {
-    const releaseTenant = await this.tenantSemaphore(tenantKey).acquire();
+  /** `signal` lets a caller leave the tenant's queue (e.g. the tenant turned out to be stalled). */
+  async run<T>(tenantKey: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const releaseTenant = await this.tenantSemaphore(tenantKey)
+      .acquire(signal)
+      .catch((error: unknown) => {
+        this.forgetIdle(tenantKey);
+        throw error;
+      });
     try {
       const releaseGlobal = await this.global.acquire();
       try {

@@ -1,13 +1,15 @@
-import { type ConsumedRecord } from '@vault-backup/kafka';
+import { describeError, isAppError, isRetriable } from '@vault-backup/errors';
+import { type ConsumedRecord, type DeliveredRecord } from '@vault-backup/kafka';
 import { type AccountEvent } from '@vault-backup/event-contract';
 import { backoffDelay, type BackoffPolicy } from '../domain/backoff';
 import { type BackupFailure } from '../domain/backup-failure';
 import { type BackupOutcome } from '../domain/backup-outcome';
-import { type DeadLetterPort } from '../ports/dead-letter.port';
+import { type DeadLetterContext, type DeadLetterPort } from '../ports/dead-letter.port';
 import { type RecordSealerPort } from '../ports/record-sealer.port';
 import {
   type AccountState,
   type FailureRecord,
+  type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
 } from '../store/backup-state.types';
@@ -22,8 +24,8 @@ export interface RecordResult {
   readonly attempts: number;
   /** When the first transient failure happened (for parked records being retried). */
   readonly firstFailedAt?: Date;
-  /** Set by the retry worker: this result concludes the parked entry, whatever the outcome. */
-  readonly concludesParkedEntry?: boolean;
+  /** The parked entry this result concludes, whatever the outcome (retry worker, late writes). */
+  readonly concludesParked?: LeaseClaim;
 }
 
 /**
@@ -36,6 +38,8 @@ export class OutcomeRecorder {
     private readonly sealer: RecordSealerPort,
     private readonly retryBackoff: BackoffPolicy,
     private readonly dlqTopic: string,
+    /** Told when the broker refuses a dead letter for good (the failure record alone then keeps the original). */
+    private readonly onDeadLetterRefused: (code: string, reason: string) => void = () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -78,10 +82,9 @@ export class OutcomeRecorder {
           }
           break;
         case 'skipped': {
-          const { workspaceId, accountId, version } = (event as AccountEvent).data;
+          const { workspaceId } = (event as AccountEvent).data;
           skippedByWorkspace.set(workspaceId, (skippedByWorkspace.get(workspaceId) ?? 0) + 1);
-          if (result.concludesParkedEntry)
-            resolvedPending.push({ workspaceId, accountId, upToVersion: version });
+          if (result.concludesParked) resolvedPending.push(resolving(result.concludesParked));
           break;
         }
         case 'deferred':
@@ -89,13 +92,7 @@ export class OutcomeRecorder {
           break;
         case 'failed':
           failures.push(await this.fail(result, outcome.failure));
-          if (result.concludesParkedEntry && event) {
-            resolvedPending.push({
-              workspaceId: event.data.workspaceId,
-              accountId: event.data.accountId,
-              upToVersion: event.data.version,
-            });
-          }
+          if (result.concludesParked) resolvedPending.push(resolving(result.concludesParked));
           break;
       }
     }
@@ -132,7 +129,7 @@ export class OutcomeRecorder {
       ? { workspaceId: event.data.workspaceId, accountId: event.data.accountId }
       : ownerFromKey(record.key);
     const workspaceId = owner?.workspaceId;
-    const delivered = await this.deadLetter.publish(record, failure, {
+    const delivered = await this.publishDeadLetter(record, failure, {
       attempts: result.attempts,
       ...(workspaceId ? { workspaceId } : {}),
       mayContainPlaintextSecrets: !event || event.data.secrets !== undefined,
@@ -146,9 +143,35 @@ export class OutcomeRecorder {
       errorMessage: failure.message,
       attempts: result.attempts,
       recordCiphertext: await this.sealer.seal(record, 'backup-failure'),
-      deadLetter: { topic: this.dlqTopic, partition: delivered.partition, offset: delivered.offset },
+      deadLetter: {
+        topic: this.dlqTopic,
+        ...(delivered ? { partition: delivered.partition, offset: delivered.offset } : {}),
+      },
     };
   }
+
+  /**
+   * Publishes the dead letter, waiting for the broker. A refusal no retry can cure must not hold the
+   * partition: the failure is still recorded (with the sealed original, so it can be replayed), just
+   * without a dead-letter position. An outage is thrown, to be retried.
+   */
+  private async publishDeadLetter(
+    record: ConsumedRecord,
+    failure: BackupFailure,
+    context: DeadLetterContext,
+  ): Promise<DeliveredRecord | undefined> {
+    try {
+      return await this.deadLetter.publish(record, failure, context);
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      this.onDeadLetterRefused(isAppError(error) ? error.code : 'UNKNOWN', describeError(error));
+      return undefined;
+    }
+  }
+}
+
+function resolving({ workspaceId, accountId, version }: LeaseClaim): OutcomeWrite['resolvedPending'][number] {
+  return { workspaceId, accountId, upToVersion: version };
 }
 
 const RECORD_KEY = /^([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{1,64})$/;

@@ -4,10 +4,10 @@ import { Registry } from 'prom-client';
 import { EventSecretsResolver } from '../adapters/event-secrets.resolver';
 import { AccountJobRunner } from '../batch/account-job.runner';
 import { TenantConcurrencyLimiter } from '../batch/concurrency-limiter';
+import { OutcomeCommitter } from '../batch/outcome-committer';
 import { OutcomeRecorder } from '../batch/outcome-recorder';
-import { PartitionLocks } from '../batch/partition-locks';
 import { PipelineMetrics } from '../metrics/pipeline.metrics';
-import { accountRecord, activeWorkspace, testHasher } from '../test/pipeline.fixtures';
+import { accountRecord, activeWorkspace, rawRecord, testHasher } from '../test/pipeline.fixtures';
 import {
   FakeDeadLetter,
   FakeGateway,
@@ -35,7 +35,7 @@ function setup(now: { value: number }) {
     new AccountWriter(testHasher),
     new WriteFence(store, 'test-owner'),
     new TenantConcurrencyLimiter(4, 16),
-    { owner: 'test-owner', writeDeadlineMs: 10_000 },
+    { owner: 'test-owner', writeDeadlineMs: 10_000, slowWrite: { minMs: 2_000, maxMs: 2_000 } },
     () => now.value,
   );
   const recorder = new OutcomeRecorder(
@@ -43,22 +43,24 @@ function setup(now: { value: number }) {
     sealer,
     { baseMs: 1_000, maxMs: 60_000 },
     'account-events.dlq',
+    undefined,
     clock,
   );
+  const metrics = new PipelineMetrics(new Registry());
   const worker = new PendingRetryWorker(
     store,
     sealer,
     targets,
     gateway,
     runner,
-    recorder,
-    new PartitionLocks(),
+    new OutcomeCommitter(recorder, store, runner, metrics, 'test-owner', silentLogger()),
     () => [{ topic: 'account-updated', partitions: [0] }],
-    new PipelineMetrics(new Registry()),
+    metrics,
     {
       pollIntervalMs: 10,
       maxPerRound: 100,
       openCircuitRecheckMs: 30_000,
+      brokenEntryRecheckMs: 60_000,
       lease: { owner: 'test-owner', ttlMs: 60_000 },
     },
     silentLogger(),
@@ -72,7 +74,12 @@ async function park(ctx: ReturnType<typeof setup>, version: number, firstFailedA
   const { decodeAccountEvent } = await import('@vault-backup/event-contract');
   const decoded = decodeAccountEvent(record);
   if (!decoded.ok) throw decoded.error;
-  const failure = { errorClass: 'unavailable', code: 'SERVER_ERROR', message: '503', retriable: true };
+  const failure = {
+    errorClass: 'unavailable',
+    code: 'SERVER_ERROR',
+    message: '503',
+    retriable: true,
+  } as const;
   await ctx.store.saveOutcomes(
     await ctx.recorder.record([
       { record, event: decoded.event, outcome: { kind: 'deferred', failure }, attempts: 1, firstFailedAt },
@@ -134,6 +141,37 @@ describe('PendingRetryWorker', () => {
     expect(ctx.deadLetter.published[0].failure.message).toMatch(/gave up after 1 attempts/);
     expect(ctx.store.pending.size).toBe(0);
     expect(ctx.store.failures).toHaveLength(1);
+  });
+
+  it('dead-letters a parked record that no longer decodes, once, and concludes its entry', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    const poison = rawRecord('ws-1:acc-1', 'not json any more', {}, { partition: 0 });
+    await ctx.store.saveOutcomes({
+      applied: [],
+      resolvedPending: [],
+      failures: [],
+      skippedByWorkspace: new Map(),
+      deferred: [
+        {
+          workspaceId: 'ws-1',
+          accountId: 'acc-1',
+          version: 4,
+          source: { topic: poison.topic, partition: 0, offset: poison.offset },
+          recordCiphertext: await ctx.sealer.seal(poison, 'pending-backup'),
+          attempts: 1,
+          firstFailedAt: new Date(now.value),
+          nextAttemptAt: new Date(now.value),
+          lastErrorClass: 'unavailable',
+          lastErrorCode: 'SERVER_ERROR',
+          lastErrorMessage: '503',
+        },
+      ],
+    });
+    expect(await ctx.worker.runOnce()).toBe(1);
+    expect(ctx.deadLetter.published.map((entry) => entry.failure.errorClass)).toEqual(['invalid-event']);
+    expect(ctx.store.pending.size).toBe(0);
+    expect(await ctx.worker.runOnce()).toBe(0);
   });
 
   it('does not roll back: a parked older version is dropped when a newer one is already applied', async () => {

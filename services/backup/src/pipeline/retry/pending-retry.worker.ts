@@ -1,18 +1,17 @@
 import { type Logger } from 'pino';
 import { decodeAccountEvent } from '@vault-backup/event-contract';
-import { describeError } from '@vault-backup/errors';
+import { describeError, isRetriable } from '@vault-backup/errors';
 import { type TopicPartitions } from '@vault-backup/kafka';
 import { type BackupFailure } from '../domain/backup-failure';
-import { type BackupOutcome } from '../domain/backup-outcome';
 import { type PipelineMetrics } from '../metrics/pipeline.metrics';
 import { type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
 import { type RecordSealerPort } from '../ports/record-sealer.port';
-import { type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+import { isUnusable, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
 import { type BackupStateStore } from '../store/backup-state.store';
 import { type PendingBackup } from '../store/backup-state.types';
 import { type AccountJobRunner } from '../batch/account-job.runner';
-import { type OutcomeRecorder, type RecordResult } from '../batch/outcome-recorder';
-import { type PartitionLocks } from '../batch/partition-locks';
+import { type OutcomeCommitter } from '../batch/outcome-committer';
+import { type RecordResult } from '../batch/outcome-recorder';
 import { type WriteLeaseSettings } from '../batch/batch-planner';
 import { accountKey } from '../domain/account-snapshot';
 
@@ -22,13 +21,17 @@ export interface RetryWorkerSettings {
   readonly maxPerRound: number;
   /** How long to leave a tenant alone while its breaker is open before looking again. */
   readonly openCircuitRecheckMs: number;
+  /** How long to leave an entry alone that could not be handled for a reason no retry cures soon. */
+  readonly brokenEntryRecheckMs: number;
 }
 
 /**
  * Retries parked backups (transient failures) in the background, per partition this instance owns,
  * until they apply, become obsolete, or exhaust the workspace's retry budget — then they are
  * dead-lettered. Offsets were committed when the records were parked: the backlog lives in
- * PostgreSQL, not in the consumer, so one tenant's outage never holds back another's partition.
+ * PostgreSQL, not in the consumer, so one tenant's outage never holds back another's partition. The
+ * worker never waits on a partition's batches either: the write fence and the per-account lanes keep
+ * its writes in version order with theirs.
  */
 export class PendingRetryWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -41,14 +44,15 @@ export class PendingRetryWorker {
     private readonly targets: WorkspaceTargetsPort,
     private readonly gateway: CyberArkGatewayPort,
     private readonly runner: AccountJobRunner,
-    private readonly recorder: OutcomeRecorder,
-    private readonly locks: PartitionLocks,
+    private readonly committer: OutcomeCommitter,
     private readonly assignments: () => readonly TopicPartitions[],
     private readonly metrics: PipelineMetrics,
     private readonly settings: RetryWorkerSettings,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    runner.onTenantRecovered((workspaceIds) => void this.expedite(workspaceIds));
+  }
 
   start(): void {
     this.stopped = false;
@@ -67,15 +71,7 @@ export class PendingRetryWorker {
       ids.map((partition) => ({ topic, partition })),
     );
     const due = await this.store.duePending(partitions, this.now(), this.settings.maxPerRound);
-    const byPartition = groupBy(due, (entry) => `${entry.source.topic}\u0000${entry.source.partition}`);
-    await Promise.all(
-      [...byPartition.values()].map((entries) => {
-        const { topic, partition } = entries[0].source;
-        return this.locks.withPartition(topic, partition, () =>
-          Promise.all(entries.map((entry) => this.retry(entry))),
-        );
-      }),
-    );
+    await Promise.all(due.map((entry) => this.retrySafely(entry)));
     await this.refreshGauges();
     return due.length;
   }
@@ -93,31 +89,61 @@ export class PendingRetryWorker {
     this.timer.unref();
   }
 
+  /** One entry's trouble is that entry's: logged, and the entry looked at again later; the round goes on. */
+  private async retrySafely(entry: PendingBackup): Promise<void> {
+    try {
+      await this.retry(entry);
+    } catch (error) {
+      const where = { workspaceId: entry.workspaceId, accountId: entry.accountId, version: entry.version };
+      if (isRetriable(error)) {
+        this.logger.warn(
+          { ...where, reason: describeError(error) },
+          'retrying a parked backup failed; next round',
+        );
+        return;
+      }
+      this.logger.error({ ...where, reason: describeError(error) }, 'a parked backup cannot be handled');
+      await this.postpone(entry, this.now().getTime() + this.settings.brokenEntryRecheckMs).catch(
+        () => undefined,
+      );
+    }
+  }
+
   private async retry(entry: PendingBackup): Promise<void> {
     // A write of this account that outlived its batch is still running here; it will conclude the entry.
     if (this.runner.isBusy(entry)) return;
     const record = await this.sealer.open(entry.recordCiphertext, 'pending-backup');
-    const decoded = decodeAccountEvent(record);
-    if (!decoded.ok) throw new Error('a parked record no longer decodes; the contract changed under it');
-    const { event } = decoded;
-    const workspace = (await this.targets.activeTargets([event.data.workspaceId])).get(
-      event.data.workspaceId,
-    );
     const base = {
       record,
-      event,
       attempts: entry.attempts + 1,
       firstFailedAt: entry.firstFailedAt,
-      concludesParkedEntry: true,
+      concludesParked: { workspaceId: entry.workspaceId, accountId: entry.accountId, version: entry.version },
     };
-    let outcome: BackupOutcome;
-    if (!workspace) {
-      outcome = { kind: 'skipped', reason: 'no-active-configuration' };
-    } else if (this.now().getTime() - entry.firstFailedAt.getTime() > workspace.retryBudgetMs) {
-      outcome = { kind: 'failed', failure: budgetExhausted(entry) };
-    } else if (this.gateway.isCircuitOpen(workspace)) {
-      await this.postpone(entry, this.now().getTime() + this.settings.openCircuitRecheckMs);
+    const decoded = decodeAccountEvent(record);
+    if (!decoded.ok) {
+      const failure: BackupFailure = {
+        errorClass: 'invalid-event',
+        code: decoded.error.code,
+        message: `a parked record no longer decodes: ${decoded.error.message}`,
+        retriable: false,
+      };
+      await this.conclude({ ...base, outcome: { kind: 'failed', failure } }, false);
       return;
+    }
+    const { event } = decoded;
+    const target = (await this.targets.activeTargets([event.data.workspaceId])).get(event.data.workspaceId);
+    const result = { ...base, event };
+    if (!target) {
+      await this.conclude(
+        { ...result, outcome: { kind: 'skipped', reason: 'no-active-configuration' } },
+        false,
+      );
+    } else if (this.now().getTime() - entry.firstFailedAt.getTime() > target.retryBudgetMs) {
+      await this.conclude({ ...result, outcome: { kind: 'failed', failure: budgetExhausted(entry) } }, false);
+    } else if (isUnusable(target)) {
+      await this.conclude({ ...result, outcome: { kind: 'deferred', failure: target.unusable } }, false);
+    } else if (this.gateway.isCircuitOpen(target)) {
+      await this.postpone(entry, this.now().getTime() + this.settings.openCircuitRecheckMs);
     } else {
       const claim = { workspaceId: entry.workspaceId, accountId: entry.accountId, version: entry.version };
       const claimedAt = this.now().getTime();
@@ -130,43 +156,34 @@ export class PendingRetryWorker {
         await this.postpone(entry, claimedAt + this.settings.lease.ttlMs);
         return;
       }
-      outcome = await this.runner.run({
+      const outcome = await this.runner.run({
         event,
-        workspace,
+        workspace: target,
         leaseDeadline: claimedAt + this.settings.lease.ttlMs,
       });
-      const recorded = await this.recorder.record([{ ...base, outcome }]);
-      await this.store.saveOutcomes({
-        ...recorded,
-        releasedLeases: { owner: this.settings.lease.owner, claims: [claim] },
-      });
-      this.runner.forgetPersisted(recorded.applied);
-      this.account(record.topic, outcome);
-      return;
+      await this.conclude({ ...result, outcome }, true);
     }
-    const result: RecordResult = { ...base, outcome };
-    await this.store.saveOutcomes(await this.recorder.record([result]));
-    this.account(record.topic, outcome);
+  }
+
+  private async conclude(result: RecordResult, releaseLease: boolean): Promise<void> {
+    await this.committer.commit([{ result, releaseLease }]);
+    this.metrics.retryAttempts.inc({ outcome: result.outcome.kind });
+  }
+
+  private async expedite(workspaceIds: readonly string[]): Promise<void> {
+    try {
+      const count = await this.store.expeditePending(workspaceIds);
+      if (count > 0)
+        this.logger.info({ workspaceIds, count }, 'tenant answers again; parked backups are due now');
+    } catch (error) {
+      // Nothing lost: the entries stay due at the end of their backoff.
+      this.logger.warn({ reason: describeError(error) }, 'could not expedite parked backups');
+    }
   }
 
   /** Looks again later without spending an attempt: the tenant or the account is busy, not failing. */
   private async postpone(entry: PendingBackup, untilMs: number): Promise<void> {
     await this.store.postponePending(entry, entry.version, new Date(untilMs));
-  }
-
-  private account(topic: string, outcome: BackupOutcome): void {
-    this.metrics.retryAttempts.inc({ outcome: outcome.kind });
-    this.countFinal(topic, outcome);
-  }
-
-  private countFinal(topic: string, outcome: BackupOutcome): void {
-    if (outcome.kind === 'deferred') return;
-    this.metrics.countOutcome(topic, outcome.kind);
-    if (outcome.kind === 'applied') {
-      this.metrics.appliedAccounts.inc();
-      this.metrics.cyberArkWrites.inc(outcome.writes);
-    }
-    if (outcome.kind === 'failed') this.metrics.deadLetters.inc({ error_class: outcome.failure.errorClass });
   }
 
   private async refreshGauges(): Promise<void> {
@@ -185,15 +202,4 @@ function budgetExhausted(entry: PendingBackup): BackupFailure {
     message: `gave up after ${entry.attempts} attempts since ${entry.firstFailedAt.toISOString()}; last error (${entry.lastErrorClass}): ${entry.lastErrorMessage}`,
     retriable: false,
   };
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }

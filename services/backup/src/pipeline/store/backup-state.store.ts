@@ -32,6 +32,11 @@ export interface BackupStateStore {
     now: Date,
     limit: number,
   ): Promise<PendingBackup[]>;
+  /**
+   * Makes the workspaces' backups parked by a tenant outage due now (their tenant answers again), so
+   * a recovered tenant drains at once instead of at the end of each entry's backoff.
+   */
+  expeditePending(workspaceIds: readonly string[]): Promise<number>;
   /** Looks at a parked record again later, without spending an attempt (its tenant or account is busy). */
   postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void>;
   pendingSummary(): Promise<PendingSummary>;

@@ -150,6 +150,19 @@ export class PgBackupStateStore implements BackupStateStore {
     return rows.map(toPendingBackup);
   }
 
+  async expeditePending(workspaceIds: readonly string[]): Promise<number> {
+    if (workspaceIds.length === 0) return 0;
+    const rows = await this.query<{ account_id: string }>(
+      `UPDATE pending_backup SET next_attempt_at = now(), updated_at = now()
+        WHERE workspace_id = ANY($1::varchar[]) AND next_attempt_at > now()
+          AND last_error_class IN ('unavailable', 'throttled')
+        RETURNING account_id`,
+      [workspaceIds],
+      'expediting parked backups',
+    );
+    return rows.length;
+  }
+
   async postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void> {
     await this.query(
       `UPDATE pending_backup SET next_attempt_at = $4, updated_at = now()

@@ -1,11 +1,17 @@
 import { type BatchControl, type ConsumedRecord, type DeliveredRecord } from '@vault-backup/kafka';
+import { DependencyUnavailableError } from '@vault-backup/errors';
+import { DatabaseRejectedError } from '@vault-backup/persistence';
 import { accountKey } from '../domain/account-snapshot';
 import { type BackupFailure } from '../domain/backup-failure';
 import { deserializeRecord, serializeRecord } from '../adapters/record-codec';
 import { type CyberArkAccountsPort, type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
 import { type DeadLetterContext, type DeadLetterPort } from '../ports/dead-letter.port';
 import { type RecordSealerPort } from '../ports/record-sealer.port';
-import { type ActiveWorkspace, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
+import {
+  type ActiveWorkspace,
+  type WorkspaceTarget,
+  type WorkspaceTargetsPort,
+} from '../ports/workspace-targets.port';
 import { type BackupStateStore, type PendingSummary } from '../store/backup-state.store';
 import {
   type AccountRef,
@@ -25,6 +31,8 @@ export class InMemoryStateStore implements BackupStateStore {
   readonly skipped = new Map<string, number>();
   readonly leases = new Map<string, { owner: string; version: number; until: number }>();
   failSaves = 0;
+  /** Saves that include this account are refused for good (a constraint violation), as PostgreSQL would. */
+  rejectSavesOf: string | undefined;
   now: () => number = Date.now;
 
   async claimLeases(claims: readonly LeaseClaim[], owner: string, ttlMs: number): Promise<Set<string>> {
@@ -67,8 +75,14 @@ export class InMemoryStateStore implements BackupStateStore {
   async saveOutcomes(write: OutcomeWrite): Promise<void> {
     if (this.failSaves > 0) {
       this.failSaves -= 1;
-      throw new Error('database unavailable');
+      throw new DependencyUnavailableError('postgresql', 'database unavailable');
     }
+    const refused = this.rejectSavesOf;
+    if (refused && write.applied.some((state) => state.accountId === refused))
+      throw new DatabaseRejectedError(
+        '23514',
+        'postgresql: saving batch outcomes was rejected (SQLSTATE 23514)',
+      );
     for (const state of write.applied) {
       const key = accountKey(state.workspaceId, state.accountId);
       const existing = this.states.get(key);
@@ -119,6 +133,17 @@ export class InMemoryStateStore implements BackupStateStore {
       .slice(0, limit);
   }
 
+  async expeditePending(workspaceIds: readonly string[]): Promise<number> {
+    let count = 0;
+    for (const [key, entry] of this.pending) {
+      if (!workspaceIds.includes(entry.workspaceId) || entry.nextAttemptAt.getTime() <= this.now()) continue;
+      if (entry.lastErrorClass !== 'unavailable' && entry.lastErrorClass !== 'throttled') continue;
+      this.pending.set(key, { ...entry, nextAttemptAt: new Date(this.now()) });
+      count += 1;
+    }
+    return count;
+  }
+
   async postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void> {
     const key = accountKey(ref.workspaceId, ref.accountId);
     const entry = this.pending.get(key);
@@ -134,9 +159,9 @@ export class InMemoryStateStore implements BackupStateStore {
 }
 
 export class FakeTargets implements WorkspaceTargetsPort {
-  constructor(readonly workspaces = new Map<string, ActiveWorkspace>()) {}
+  constructor(readonly workspaces = new Map<string, WorkspaceTarget>()) {}
 
-  async activeTargets(ids: readonly string[]): Promise<Map<string, ActiveWorkspace>> {
+  async activeTargets(ids: readonly string[]): Promise<Map<string, WorkspaceTarget>> {
     return new Map(
       ids.flatMap((id) => (this.workspaces.has(id) ? [[id, this.workspaces.get(id)!] as const] : [])),
     );
