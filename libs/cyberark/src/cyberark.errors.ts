@@ -149,6 +149,14 @@ export class CyberArkUnavailableError extends CyberArkError {
   get requestMayHaveBeenProcessed(): boolean {
     return this.reason !== 'connect-failed' && this.reason !== 'circuit-open';
   }
+
+  /**
+   * True when the request was abandoned without an answer (timeout, reset): CyberArk may still apply
+   * it later, after anything sent next. A writer must leave the account alone for a while.
+   */
+  get mayStillLand(): boolean {
+    return this.reason === 'timeout' || this.reason === 'connection-reset';
+  }
 }
 
 /** Any other 4xx, or a request this client refuses to send (bad path, forbidden characters). */

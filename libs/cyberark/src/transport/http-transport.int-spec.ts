@@ -140,6 +140,23 @@ describe('HTTP transport (integration, loopback fake)', () => {
     expect(fake.apiRequests(/\/Safes\//)).toHaveLength(2);
   });
 
+  it.each([
+    ['times out', { status: 200, delayMs: 300, body: {} }],
+    ['drops the connection', { status: 0, destroy: true }],
+  ])(
+    'never resends a write that %s without an answer: it may still land after anything sent next',
+    async (_case, reply) => {
+      fake.intercept((request) => (request.method === 'PATCH' ? reply : undefined));
+      client = new CyberArkClient(connectionTo(fake), { ...FAST, timeoutMs: 50 });
+      const error = await expectRejection(
+        client.updateAccount('7_1', [{ op: 'replace', path: '/address', value: 'elsewhere.example.com' }]),
+      );
+      expect(error).toBeInstanceOf(CyberArkUnavailableError);
+      expect((error as CyberArkUnavailableError).mayStillLand).toBe(true);
+      expect(fake.apiRequests(/\/Accounts\//, 'PATCH')).toHaveLength(1);
+    },
+  );
+
   it('never follows a redirect', async () => {
     fake.intercept((request) =>
       onSafes(request.path) ? { status: 302, headers: { Location: `${fake.origin}/elsewhere` } } : undefined,

@@ -247,6 +247,7 @@ export class HttpTransport {
     const meta = config?.vaultBackup;
     if (config === undefined || meta === undefined || !meta.idempotent) return false;
     if (this.#options.breaker.state === 'open' || !isTransientAxiosError(error)) return false;
+    if (mayStillLand(error)) return false;
     const { now, retry, random } = this.#options;
     const retryNumber = (config['axios-retry']?.retryCount ?? 0) + 1;
     const retryAfterMs = parseRetryAfter(headerValue(error, 'retry-after'), now());
@@ -260,6 +261,18 @@ export class HttpTransport {
     this.#ownedAgents.push(agent);
     return agent;
   }
+}
+
+/**
+ * A write abandoned without an answer (timeout, reset) may still be applied by the server later —
+ * after a resend, or after a newer write of the same account. Resending it here would hide that, so
+ * it surfaces as an error (see CyberArkUnavailableError.mayStillLand) for the caller to wait it out.
+ */
+function mayStillLand(error: AxiosError): boolean {
+  const method = error.config?.method?.toUpperCase() ?? 'GET';
+  if (method === 'GET' || error.response !== undefined) return false;
+  const code = error.code ?? '';
+  return TIMEOUT_CODES.has(code) || RESET_CODES.has(code);
 }
 
 function isTransientAxiosError(error: AxiosError): boolean {

@@ -6,7 +6,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * was started or stored, so no path (batch, late write, parked retry, replay, adoption after a
  * 409) can write older content after newer content. `prior_*` keep what the fence said before the
  * last grant: a started version above the stored one means its outcome was never recorded, so what
- * CyberArk holds is uncertain and must be read back before diffing.
+ * CyberArk holds is uncertain and must be read back before diffing. `settle_until` holds the fence
+ * shut after a write was abandoned without an answer (timeout, reset): CyberArk may still apply it,
+ * so nothing newer is sent until then.
  */
 export class AccountWriteFence1764000000000 implements MigrationInterface {
   readonly name = 'AccountWriteFence1764000000000';
@@ -21,6 +23,7 @@ export class AccountWriteFence1764000000000 implements MigrationInterface {
         started_at       timestamptz NOT NULL,
         prior_version    bigint,
         prior_owner      text,
+        settle_until     timestamptz,
         PRIMARY KEY (workspace_id, account_id)
       )`);
   }

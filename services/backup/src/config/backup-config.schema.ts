@@ -47,6 +47,7 @@ export const backupEnvSchema = z.object({
   BACKUP_WRITE_LEASE: envDuration().default(60_000),
   BACKUP_SLOW_WRITE_PARK_AFTER: envDuration().default(2_000),
   BACKUP_SLOW_WRITE_PARK_MIN: envDuration().default(250),
+  BACKUP_ABANDONED_WRITE_SETTLE: envDuration().default(20_000),
   BACKUP_STALL_AFTER: envDuration().default(120_000),
   BACKUP_FATAL_AFTER: envDuration().default(60_000),
 
@@ -55,7 +56,7 @@ export const backupEnvSchema = z.object({
   CYBERARK_MAX_RETRY_TIME: envDuration().default(5_000),
   CYBERARK_BREAKER_ERROR_PERCENT: envInt({ min: 1, max: 100 }).default(50),
   CYBERARK_BREAKER_VOLUME_THRESHOLD: envInt({ min: 1, max: 10_000 }).default(5),
-  CYBERARK_BREAKER_RESET_TIMEOUT: envDuration().default(30_000),
+  CYBERARK_BREAKER_RESET_TIMEOUT: envDuration().default(10_000),
 
   DATA_ENCRYPTION_KEYS: envSecret(),
   FINGERPRINT_KEY: envSecret(),

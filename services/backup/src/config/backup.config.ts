@@ -50,6 +50,8 @@ export interface BackupConfig {
     readonly writeLeaseMs: number;
     readonly slowWriteParkAfterMs: number;
     readonly slowWriteParkMinMs: number;
+    /** How long an account is left alone after a write to it got no answer (it may still land). */
+    readonly abandonedWriteSettleMs: number;
     /** A partition with lag (or paused) that has not committed for this long makes the service unready. */
     readonly stallAfterMs: number;
     /** How long an unexpected pipeline error may stay unresolved before the process exits to be restarted. */
@@ -147,6 +149,7 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
       writeLeaseMs: env.BACKUP_WRITE_LEASE,
       slowWriteParkAfterMs: env.BACKUP_SLOW_WRITE_PARK_AFTER,
       slowWriteParkMinMs: env.BACKUP_SLOW_WRITE_PARK_MIN,
+      abandonedWriteSettleMs: env.BACKUP_ABANDONED_WRITE_SETTLE,
       stallAfterMs: env.BACKUP_STALL_AFTER,
       fatalAfterMs: env.BACKUP_FATAL_AFTER,
     },

@@ -147,7 +147,7 @@ export const pipelineProviders: Provider[] = [
         gateway,
         secrets,
         new AccountWriter(hash),
-        new WriteFence(store, LEASE_OWNER),
+        new WriteFence(store, LEASE_OWNER, config.pipeline.abandonedWriteSettleMs),
         new TenantConcurrencyLimiter(config.pipeline.tenantMaxInFlight, config.pipeline.maxInFlight),
         {
           owner: LEASE_OWNER,

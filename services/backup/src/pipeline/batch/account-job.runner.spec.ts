@@ -23,7 +23,7 @@ function world() {
       gateway,
       new EventSecretsResolver(async () => ({})),
       new AccountWriter(testHasher),
-      new WriteFence(store, owner),
+      new WriteFence(store, owner, 30_000),
       new TenantConcurrencyLimiter(4, 16),
       { owner, writeDeadlineMs: 10_000, slowWrite: { minMs: 20, maxMs: 20 } },
     );
@@ -115,6 +115,23 @@ describe('AccountJobRunner', () => {
     expect(cyberArk().only().platformAccountProperties.phone).toBeUndefined();
   });
 
+  it('leaves an account alone after a write to it got no answer, so a late landing cannot follow a newer write', async () => {
+    const { runnerOf, cyberArk } = world();
+    const subject = runnerOf('a');
+    await subject.run(job(1));
+    cyberArk().failNext = new CyberArkUnavailableError('timeout', 'no answer within 2 s');
+    expect(await subject.run(job(2))).toMatchObject({
+      kind: 'deferred',
+      failure: { code: 'CYBERARK_UNAVAILABLE' },
+    });
+    const calls = cyberArk().calls.length;
+    expect(await subject.run(job(3))).toMatchObject({
+      kind: 'deferred',
+      failure: { code: 'ABANDONED_WRITE_SETTLING', retryAfterMs: expect.any(Number) },
+    });
+    expect(cyberArk().calls).toHaveLength(calls);
+  });
+
   it('trusts its own remembered write when the fence says it came last, without reading back', async () => {
     const { runnerOf, cyberArk } = world();
     const subject = runnerOf('a');
@@ -141,7 +158,7 @@ describe('AccountJobRunner', () => {
       gateway,
       new EventSecretsResolver(async () => ({})),
       new AccountWriter(testHasher),
-      new WriteFence(new InMemoryStateStore(), 'a'),
+      new WriteFence(new InMemoryStateStore(), 'a', 30_000),
       new TenantConcurrencyLimiter(1, 16),
       { owner: 'a', writeDeadlineMs: 10_000, slowWrite: { minMs: 20, maxMs: 20 } },
     );

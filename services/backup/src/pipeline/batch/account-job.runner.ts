@@ -38,6 +38,24 @@ export const TENANT_STALLED_FAILURE: BackupFailure = {
 /** Failure classes that say the tenant itself is down or refusing load, not that one record is wrong. */
 const TENANT_OUTAGE_CLASSES: ReadonlySet<ErrorClass> = new Set(['unavailable', 'throttled']);
 
+/** An earlier write of the account may still land; try again once it has settled. */
+function settling(waitMs: number): BackupFailure {
+  return {
+    errorClass: 'write-contention',
+    code: 'ABANDONED_WRITE_SETTLING',
+    message:
+      'an earlier write of this account got no answer and may still land in CyberArk; waiting for it to settle',
+    retriable: true,
+    retryAfterMs: waitMs,
+  };
+}
+
+function mayStillLand(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { mayStillLand?: unknown }).mayStillLand === true
+  );
+}
+
 /** Why a write left its tenant's queue without running: the tenant turned stalled meanwhile. */
 class TenantStalledSignal extends Error {
   constructor() {
@@ -110,10 +128,15 @@ export class AccountJobRunner {
     this.recoveryListeners.push(listener);
   }
 
-  /** `onStart` fires when the write gets its concurrency slot (queueing is not slowness). */
+  /**
+   * `onStart` fires when the write gets its tenant's concurrency slot (waiting for a slot is
+   * throughput, not slowness) — or at once when it must wait behind another write of the same
+   * account, which may be the slow one.
+   */
   run(job: AccountJob, onStart?: () => void): Promise<BackupOutcome> {
     const key = accountKey(job.event.data.workspaceId, job.event.data.accountId);
     const previous = this.lanes.get(key);
+    if (previous) onStart?.();
     const current = (previous ?? Promise.resolve()).then(() => this.runNow(job, key, onStart));
     this.lanes.set(key, current);
     void current.finally(() => {
@@ -266,10 +289,18 @@ export class AccountJobRunner {
       throw new WriteLeaseExpiredError('the write lease would expire before the write could finish');
     }
     const { workspaceId, accountId, version } = event.data;
-    const grant = await this.fence.begin({ workspaceId, accountId, version });
-    if (!grant) return { kind: 'superseded', reason: 'newer-version-started' };
-    const base = this.baseOf(key, grant);
-    const result = await this.writer.apply(this.gateway.accountsFor(workspace), desired, base);
+    const start = { workspaceId, accountId, version };
+    const answer = await this.fence.begin(start);
+    if (!answer) return { kind: 'superseded', reason: 'newer-version-started' };
+    if (answer.kind === 'settling') return { kind: 'deferred', failure: settling(answer.waitMs) };
+    const base = this.baseOf(key, answer);
+    const result = await this.writer
+      .apply(this.gateway.accountsFor(workspace), desired, base)
+      .catch(async (error: unknown) => {
+        // Abandoned without an answer: it may still land, so nothing newer may go before it settles.
+        if (mayStillLand(error)) await this.fence.settle(start);
+        throw error;
+      });
     return {
       kind: 'applied',
       writes: result.writes,

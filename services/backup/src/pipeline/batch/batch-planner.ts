@@ -92,12 +92,14 @@ export class BatchPlanner {
       const workspace = target;
       if (!claimed.has(key))
         return { record, event, outcome: { kind: 'deferred', failure: LEASE_HELD_FAILURE } };
+      // This version or a newer one is parked: the retry worker writes it. It must not resolve the
+      // parked entry (a redelivery of the parked version would delete the only copy of it).
       const parkedVersion = pending.get(key);
       if (parkedVersion !== undefined && parkedVersion >= event.data.version) {
         return {
           record,
           event,
-          outcome: { kind: 'superseded', reason: 'already-applied' },
+          outcome: { kind: 'superseded', reason: 'already-parked' },
           leaseClaimed: true,
         };
       }

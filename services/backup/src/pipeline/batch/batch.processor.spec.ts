@@ -41,7 +41,7 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
     gateway,
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
-    new WriteFence(store, 'test-owner'),
+    new WriteFence(store, 'test-owner', 30_000),
     new TenantConcurrencyLimiter(options.perTenant ?? 4, 16),
     {
       owner: 'test-owner',
@@ -387,6 +387,41 @@ describe('BatchProcessor', () => {
       description: 'parked entry and lease cleared',
     });
     expect(gateway.tenant('tenant-a').calls).toEqual(['add']);
+  });
+
+  it('keeps a parked version parked when that same record is delivered again', async () => {
+    const { processor, gateway, store } = pipeline();
+    gateway.openCircuits.add('tenant-a');
+    const parked = accountRecord({ accountId: 'acc-p', version: 2 });
+    await processor.process(batchOf(parked), new FakeBatchControl());
+    expect(store.pending.get('ws-1:acc-p')?.version).toBe(2);
+    // A redelivery (rebalance, restart before the commit) of the parked version must not resolve it.
+    gateway.openCircuits.clear();
+    await processor.process(
+      batchOf({ ...parked, offset: String(Number(parked.offset) + 1) }),
+      new FakeBatchControl(),
+    );
+    expect(store.pending.get('ws-1:acc-p')?.version).toBe(2);
+  });
+
+  it('parks a record waiting behind a slow write of the same account, instead of holding its batch', async () => {
+    const { processor, gateway } = pipeline({ slowWriteParkAfterMs: 50 });
+    gateway.tenant('tenant-a').latencyMs = 400;
+    const first = processor.process(
+      batchOf(accountRecord({ accountId: 'acc-lane', version: 1 })),
+      new FakeBatchControl(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const control = new FakeBatchControl();
+    const started = Date.now();
+    await processor.process(
+      batchOf(accountRecord({ accountId: 'acc-lane', version: 2 }, { topic: 'account-created' })),
+      control,
+    );
+    // Behind the first write in the account's lane, the second one's deadline runs from the start.
+    expect(Date.now() - started).toBeLessThan(350);
+    expect(control.committed).toBeDefined();
+    await first;
   });
 
   it('never lets an older version from another topic overtake a newer one being written in this process', async () => {

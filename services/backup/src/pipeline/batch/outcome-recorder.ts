@@ -72,8 +72,9 @@ export class OutcomeRecorder {
           break;
         }
         case 'superseded':
-          // A newer version in the same batch resolves the parked entries itself, with its own outcome.
-          if (outcome.reason !== 'newer-in-batch' && event) {
+          // Applied or started versions make older parked entries obsolete; a parked version, or a
+          // newer one in the same batch, resolves them itself with its own outcome.
+          if ((outcome.reason === 'already-applied' || outcome.reason === 'newer-version-started') && event) {
             resolvedPending.push({
               workspaceId: event.data.workspaceId,
               accountId: event.data.accountId,

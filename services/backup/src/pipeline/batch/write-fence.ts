@@ -1,10 +1,10 @@
 import { accountKey } from '../domain/account-snapshot';
 import { type BackupStateStore } from '../store/backup-state.store';
-import { type GrantedWrite, type LeaseClaim } from '../store/backup-state.types';
+import { type FenceAnswer, type LeaseClaim } from '../store/backup-state.types';
 
 interface Waiting {
   readonly start: LeaseClaim;
-  readonly resolve: (grant: GrantedWrite | undefined) => void;
+  readonly resolve: (answer: FenceAnswer | undefined) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -20,11 +20,18 @@ export class WriteFence {
   constructor(
     private readonly store: BackupStateStore,
     private readonly owner: string,
+    /** How long an account stays shut after one of its writes was abandoned without an answer. */
+    private readonly settleMs: number,
     private readonly maxPerTrip = 500,
   ) {}
 
-  /** Resolves with what to diff against when the write may go ahead, undefined when a newer version owns the account. */
-  begin(start: LeaseClaim): Promise<GrantedWrite | undefined> {
+  /** The write of `start` was abandoned without an answer: CyberArk may still apply it, later than anything newer. */
+  async settle(start: LeaseClaim): Promise<void> {
+    await this.store.settleAbandonedWrite(start, this.owner, this.settleMs);
+  }
+
+  /** Resolves with the fence's answer; undefined when a newer version owns the account. */
+  begin(start: LeaseClaim): Promise<FenceAnswer | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ start, resolve, reject });
       if (this.scheduled) return;

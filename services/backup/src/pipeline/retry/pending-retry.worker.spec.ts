@@ -33,7 +33,7 @@ function setup(now: { value: number }) {
     gateway,
     new EventSecretsResolver(async () => ({})),
     new AccountWriter(testHasher),
-    new WriteFence(store, 'test-owner'),
+    new WriteFence(store, 'test-owner', 30_000),
     new TenantConcurrencyLimiter(4, 16),
     { owner: 'test-owner', writeDeadlineMs: 10_000, slowWrite: { minMs: 2_000, maxMs: 2_000 } },
     () => now.value,

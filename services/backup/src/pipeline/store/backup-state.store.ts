@@ -1,6 +1,6 @@
 import {
   type AccountRef,
-  type GrantedWrite,
+  type FenceAnswer,
   type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
@@ -20,10 +20,16 @@ export interface BackupStateStore {
   /**
    * The write fence, taken at the moment a write starts: lets a write of `version` through only while
    * no newer version of the account was started and none at least as new is stored, and records it as
-   * started. Returns the granted keys (`workspaceId:accountId`) with what the writer must diff against;
-   * an account missing from the answer must not be written (a newer version owns it).
+   * started. Answers per key (`workspaceId:accountId`): granted, with what the writer must diff
+   * against; or settling, while an abandoned write may still land. An account missing from the answer
+   * must not be written (a newer version owns it).
    */
-  beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, GrantedWrite>>;
+  beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, FenceAnswer>>;
+  /**
+   * Shuts the fence of an account for `settleMs` after this owner's write of `version` was abandoned
+   * without an answer: CyberArk may still apply it, and nothing newer may land before it.
+   */
+  settleAbandonedWrite(start: LeaseClaim, owner: string, settleMs: number): Promise<void>;
   /** Writes a batch's outcomes atomically; a lower version never overwrites a higher one. */
   saveOutcomes(write: OutcomeWrite): Promise<void>;
   /** Parked records due for another attempt, for the partitions this instance owns. */

@@ -57,9 +57,19 @@ export interface LeaseClaim extends AccountRef {
  * the stored one is a write whose outcome was never recorded: what CyberArk holds is uncertain.
  */
 export interface GrantedWrite {
+  readonly kind: 'granted';
   readonly stored?: AccountState;
   readonly prior?: { readonly version: number; readonly owner: string };
 }
+
+/** The fence is shut for a while: an earlier write was abandoned without an answer and may still land. */
+export interface SettlingWrite {
+  readonly kind: 'settling';
+  readonly waitMs: number;
+}
+
+/** What the fence answers a writer; an account missing from the answer belongs to a newer version. */
+export type FenceAnswer = GrantedWrite | SettlingWrite;
 
 /** Everything one batch (or one retry round) decided, written in a single transaction. */
 export interface OutcomeWrite {

@@ -80,22 +80,48 @@ describe('PgBackupStateStore on a real PostgreSQL', () => {
     const ref = { workspaceId: 'ws-fence', accountId: 'acc-1' };
     const key = 'ws-fence:acc-1';
     const first = await store.beginWrites([{ ...ref, version: 2 }], 'a');
-    expect(first.get(key)).toEqual({});
+    expect(first.get(key)).toEqual({ kind: 'granted' });
     // A write of an older version after a newer one started: refused, whoever asks.
     expect((await store.beginWrites([{ ...ref, version: 1 }], 'a')).has(key)).toBe(false);
     // The same version again (a retry) passes and reports the earlier start, whose outcome is unknown.
     expect((await store.beginWrites([{ ...ref, version: 2 }], 'b')).get(key)).toEqual({
+      kind: 'granted',
       prior: { version: 2, owner: 'a' },
     });
     await store.saveOutcomes({ ...emptyOutcomeWrite(), applied: [state(2, ref)] });
     // Stored at 2: another write of 2 is refused; 3 passes with the stored state to diff against.
     expect((await store.beginWrites([{ ...ref, version: 2 }], 'a')).has(key)).toBe(false);
-    const third = (await store.beginWrites([{ ...ref, version: 3 }], 'a')).get(key);
-    expect(third?.prior).toEqual({ version: 2, owner: 'b' });
-    expect(third?.stored).toMatchObject({
-      appliedVersion: 2,
-      cyberArkAccountId: '12_1',
-      fingerprint: { 'prop:label': 'h2' },
+    expect((await store.beginWrites([{ ...ref, version: 3 }], 'a')).get(key)).toMatchObject({
+      kind: 'granted',
+      prior: { version: 2, owner: 'b' },
+      stored: {
+        appliedVersion: 2,
+        cyberArkAccountId: '12_1',
+        fingerprint: { 'prop:label': 'h2' },
+      },
+    });
+  });
+
+  it('keeps the fence shut while an abandoned write may still land, for its owner only', async () => {
+    const ref = { workspaceId: 'ws-settle', accountId: 'acc-1' };
+    const key = 'ws-settle:acc-1';
+    await store.beginWrites([{ ...ref, version: 3 }], 'a');
+    // Another owner cannot shut a fence it does not hold.
+    await store.settleAbandonedWrite({ ...ref, version: 3 }, 'b', 60_000);
+    expect((await store.beginWrites([{ ...ref, version: 3 }], 'a')).get(key)).toMatchObject({
+      kind: 'granted',
+    });
+    await store.settleAbandonedWrite({ ...ref, version: 3 }, 'a', 60_000);
+    const settling = (await store.beginWrites([{ ...ref, version: 4 }], 'a')).get(key);
+    expect(settling).toMatchObject({ kind: 'settling' });
+    expect(settling?.kind === 'settling' && settling.waitMs).toBeGreaterThan(55_000);
+    // An older version is refused outright; the settle ends after its time.
+    expect((await store.beginWrites([{ ...ref, version: 2 }], 'a')).has(key)).toBe(false);
+    await store.settleAbandonedWrite({ ...ref, version: 3 }, 'a', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await store.beginWrites([{ ...ref, version: 4 }], 'a')).get(key)).toMatchObject({
+      kind: 'granted',
+      prior: { version: 3, owner: 'a' },
     });
   });
 

@@ -6,7 +6,7 @@ import { type BackupStateStore, type PendingSummary } from './backup-state.store
 import {
   type AccountRef,
   type AccountState,
-  type GrantedWrite,
+  type FenceAnswer,
   type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
@@ -22,12 +22,14 @@ interface StateRow {
   last_event_id: string;
 }
 
-/** A granted fence row, LEFT JOINed with the stored state (all null when nothing is stored). */
-type GrantedRow = Pick<StateRow, 'workspace_id' | 'account_id'> & {
+/** One fence request's answer, LEFT JOINed with the stored state (all null when nothing is stored). */
+type FenceRow = Pick<StateRow, 'workspace_id' | 'account_id'> & {
   [column in Exclude<keyof StateRow, 'workspace_id' | 'account_id'>]: StateRow[column] | null;
 } & {
+  granted: boolean;
   prior_version: string | null;
   prior_owner: string | null;
+  settle_ms: string | null;
 };
 
 interface PendingRow {
@@ -54,9 +56,9 @@ interface PendingRow {
 export class PgBackupStateStore implements BackupStateStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, GrantedWrite>> {
+  async beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, FenceAnswer>> {
     if (starts.length === 0) return new Map();
-    const rows = await this.query<GrantedRow>(
+    const rows = await this.query<FenceRow>(
       `WITH req AS (
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[]) AS r(w, a, v)
        ),
@@ -67,18 +69,39 @@ export class PgBackupStateStore implements BackupStateStore {
                              WHERE s.workspace_id = req.w AND s.account_id = req.a AND s.applied_version >= req.v)
          ON CONFLICT (workspace_id, account_id) DO UPDATE
             SET started_version = EXCLUDED.started_version, owner = EXCLUDED.owner, started_at = EXCLUDED.started_at,
-                prior_version = f.started_version, prior_owner = f.owner
+                prior_version = f.started_version, prior_owner = f.owner, settle_until = NULL
           WHERE f.started_version <= EXCLUDED.started_version
+            AND (f.settle_until IS NULL OR f.settle_until <= now())
          RETURNING f.workspace_id, f.account_id, f.prior_version, f.prior_owner
        )
-       SELECT g.workspace_id, g.account_id, g.prior_version, g.prior_owner,
-              s.applied_version, s.cyberark_account_id, s.cyberark_name, s.fingerprint, s.last_event_id
-         FROM granted g
-         LEFT JOIN account_backup_state s ON s.workspace_id = g.workspace_id AND s.account_id = g.account_id`,
+       SELECT req.w AS workspace_id, req.a AS account_id, g.account_id IS NOT NULL AS granted,
+              g.prior_version, g.prior_owner,
+              s.applied_version, s.cyberark_account_id, s.cyberark_name, s.fingerprint, s.last_event_id,
+              CASE WHEN f.settle_until > now() AND f.started_version <= req.v
+                   THEN ceil(extract(epoch FROM f.settle_until - now()) * 1000) END AS settle_ms
+         FROM req
+         LEFT JOIN granted g ON g.workspace_id = req.w AND g.account_id = req.a
+         LEFT JOIN account_backup_state s ON s.workspace_id = req.w AND s.account_id = req.a
+         LEFT JOIN account_write_fence f ON f.workspace_id = req.w AND f.account_id = req.a`,
       [starts.map((s) => s.workspaceId), starts.map((s) => s.accountId), starts.map((s) => s.version), owner],
       'taking the write fence',
     );
-    return new Map(rows.map((row) => [accountKey(row.workspace_id, row.account_id), toGrantedWrite(row)]));
+    const answers = new Map<string, FenceAnswer>();
+    for (const row of rows) {
+      const answer = toFenceAnswer(row, starts);
+      if (answer) answers.set(accountKey(row.workspace_id, row.account_id), answer);
+    }
+    return answers;
+  }
+
+  async settleAbandonedWrite(start: LeaseClaim, owner: string, settleMs: number): Promise<void> {
+    await this.query(
+      `UPDATE account_write_fence
+          SET settle_until = now() + make_interval(secs => $5::double precision / 1000)
+        WHERE workspace_id = $1 AND account_id = $2 AND started_version = $3 AND owner = $4`,
+      [start.workspaceId, start.accountId, start.version, owner, settleMs],
+      'holding the write fence for an abandoned write',
+    );
   }
 
   async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {
@@ -352,14 +375,21 @@ function toAccountState(row: StateRow): AccountState {
   };
 }
 
-function toGrantedWrite(row: GrantedRow): GrantedWrite {
+function toFenceAnswer(row: FenceRow, starts: readonly LeaseClaim[]): FenceAnswer | undefined {
+  if (!row.granted) {
+    const start = starts.find((s) => s.workspaceId === row.workspace_id && s.accountId === row.account_id);
+    const storedVersion = row.applied_version === null ? 0 : Number(row.applied_version);
+    // Refused because of a newer version: absent from the answer. Refused while settling: wait.
+    if (row.settle_ms === null || !start || storedVersion >= start.version) return undefined;
+    return { kind: 'settling', waitMs: Math.max(1, Number(row.settle_ms)) };
+  }
   const stored = row.applied_version === null ? undefined : toAccountState(row as StateRow);
   // Set only when the grant updated an existing fence: the write started before this one.
   const prior =
     row.prior_version !== null && row.prior_owner !== null
       ? { version: Number(row.prior_version), owner: row.prior_owner }
       : undefined;
-  return { ...(stored ? { stored } : {}), ...(prior ? { prior } : {}) };
+  return { kind: 'granted', ...(stored ? { stored } : {}), ...(prior ? { prior } : {}) };
 }
 
 function toPendingBackup(row: PendingRow): PendingBackup {

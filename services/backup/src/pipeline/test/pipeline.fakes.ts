@@ -16,7 +16,7 @@ import { type BackupStateStore, type PendingSummary } from '../store/backup-stat
 import {
   type AccountRef,
   type AccountState,
-  type GrantedWrite,
+  type FenceAnswer,
   type LeaseClaim,
   type OutcomeWrite,
   type PendingBackup,
@@ -47,20 +47,32 @@ export class InMemoryStateStore implements BackupStateStore {
     return claimed;
   }
 
-  readonly fence = new Map<string, { version: number; owner: string }>();
+  readonly fence = new Map<string, { version: number; owner: string; settleUntil?: number }>();
 
-  async beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, GrantedWrite>> {
-    const granted = new Map<string, GrantedWrite>();
+  async beginWrites(starts: readonly LeaseClaim[], owner: string): Promise<Map<string, FenceAnswer>> {
+    const answers = new Map<string, FenceAnswer>();
     for (const start of starts) {
       const key = accountKey(start.workspaceId, start.accountId);
       const stored = this.states.get(key);
-      const prior = this.fence.get(key);
-      if ((stored && stored.appliedVersion >= start.version) || (prior && prior.version > start.version))
+      const fenced = this.fence.get(key);
+      if ((stored && stored.appliedVersion >= start.version) || (fenced && fenced.version > start.version))
         continue;
+      if (fenced?.settleUntil !== undefined && fenced.settleUntil > this.now()) {
+        answers.set(key, { kind: 'settling', waitMs: fenced.settleUntil - this.now() });
+        continue;
+      }
       this.fence.set(key, { version: start.version, owner });
-      granted.set(key, { ...(stored ? { stored } : {}), ...(prior ? { prior } : {}) });
+      const prior = fenced && { version: fenced.version, owner: fenced.owner };
+      answers.set(key, { kind: 'granted', ...(stored ? { stored } : {}), ...(prior ? { prior } : {}) });
     }
-    return granted;
+    return answers;
+  }
+
+  async settleAbandonedWrite(start: LeaseClaim, owner: string, settleMs: number): Promise<void> {
+    const key = accountKey(start.workspaceId, start.accountId);
+    const fenced = this.fence.get(key);
+    if (fenced?.version === start.version && fenced.owner === owner)
+      this.fence.set(key, { ...fenced, settleUntil: this.now() + settleMs });
   }
 
   async loadPendingVersions(refs: readonly AccountRef[]): Promise<Map<string, number>> {
