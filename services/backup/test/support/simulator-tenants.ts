@@ -5,12 +5,14 @@ import {
   type SimulatorProcess,
   uniqueName,
 } from '@vault-backup/testing';
-import { BACKUP_PLATFORM_PROPERTIES } from '../../../src/pipeline/mapping/backup-properties';
+import { BACKUP_PLATFORM_PROPERTIES } from '../../src/pipeline/mapping/backup-properties';
 
 export const SAFE = 'VaultBackupSafe';
 export const PLATFORM = 'VaultBackupPlatform';
 
 export interface TenantOptions {
+  /** The tenant's name; a unique one by default. */
+  readonly tenant?: string;
   readonly permissions?: SafePermissionGrants;
   readonly optional?: readonly string[];
   readonly required?: readonly string[];
@@ -35,13 +37,13 @@ export interface TenantFixture {
   };
 }
 
-/** A simulator tenant with a service user, the backup Safe and a platform (all configurable). */
+/** A simulator tenant with a service user, the backup Safe and a platform with the ten properties (all configurable). */
 export async function createSimulatorTenant(
   simulator: SimulatorProcess,
   options: TenantOptions = {},
 ): Promise<TenantFixture> {
   const control = simulator.control;
-  const tenant = uniqueName('t');
+  const tenant = options.tenant ?? uniqueName('t');
   const clientId = `svc-${tenant}@cyberark.cloud.1`;
   const clientSecret = `cs-${randomBytes(16).toString('hex')}`;
   await control.putTenant(tenant);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
@@ -10,7 +9,6 @@ import { CLIENT_SECRET_CIPHER_CONTEXT } from '@vault-backup/persistence';
 import {
   createTestDatabase,
   createTopics,
-  requireBrokers,
   type SimulatorProcess,
   startSimulatorProcess,
   type TestDatabase,
@@ -46,7 +44,8 @@ import {
   SAFE,
   type TenantFixture,
   type TenantOptions,
-} from './simulator-tenants';
+} from '../../support/simulator-tenants';
+import { serviceTestEnv } from '../../support/service-test.env';
 import { pipelinePortsModule, PipelinePorts } from './pipeline-ports.bridge';
 
 export const AUDIENCE = 'vault-backup-admin';
@@ -87,37 +86,17 @@ export class AdminE2eHarness {
       dlq: uniqueName('adm-dlq'),
     };
     await createTopics(testKafka(), Object.values(topics), 2);
-    const env: Record<string, string> = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'debug',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: '10',
-      KAFKA_BROKERS: requireBrokers().join(','),
-      KAFKA_CLIENT_ID: uniqueName('adm'),
-      KAFKA_GROUP_ID: uniqueName('adm-group'),
-      KAFKA_TOPICS: `${topics.created},${topics.updated}`,
-      KAFKA_DLQ_TOPIC: topics.dlq,
-      KAFKA_SESSION_TIMEOUT: '10s',
-      KAFKA_HEARTBEAT_INTERVAL: '1s',
-      KAFKA_REBALANCE_TIMEOUT: '10s',
-      KAFKA_MAX_WAIT: '100ms',
-      DATA_ENCRYPTION_KEYS: `adm:${randomBytes(32).toString('base64')}`,
-      FINGERPRINT_KEY: randomBytes(32).toString('base64'),
-      BACKUP_RETRY_POLL_INTERVAL: '200ms',
-      BACKUP_RETRY_BASE_DELAY: '300ms',
-      BACKUP_RETRY_MAX_DELAY: '2s',
-      BACKUP_WORKSPACE_CACHE_TTL: '60s',
-      CYBERARK_REQUEST_TIMEOUT: '2s',
-      CYBERARK_RETRIES: '1',
-      CYBERARK_BREAKER_RESET_TIMEOUT: '1s',
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      CYBERARK_ALLOW_INSECURE_LOOPBACK: 'true',
-      ...options.env,
-    };
+    const env = serviceTestEnv(
+      { databaseUrl: database.url, topics, prefix: 'adm' },
+      {
+        LOG_LEVEL: 'debug',
+        BACKUP_WORKSPACE_CACHE_TTL: '60s',
+        AUTH_JWKS_URL: issuer.jwksUrl,
+        AUTH_ISSUER: issuer.issuer,
+        AUTH_AUDIENCE: AUDIENCE,
+        ...options.env,
+      },
+    );
     return new AdminE2eHarness(simulator, database, issuer, env, topics);
   }
 
@@ -293,4 +272,4 @@ export class AdminE2eHarness {
 }
 
 export { expectStatus, fieldsOf, type HttpResult, noticesOf } from './http-result';
-export { PLATFORM, SAFE, type TenantFixture, type TenantOptions } from './simulator-tenants';
+export { PLATFORM, SAFE, type TenantFixture, type TenantOptions } from '../../support/simulator-tenants';

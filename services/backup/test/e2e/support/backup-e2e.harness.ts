@@ -7,12 +7,9 @@ import {
   buildAccountEventRecord,
   type ContentMode,
 } from '@vault-backup/event-contract';
-import { CLIENT_SECRET_CIPHER_CONTEXT } from '@vault-backup/persistence';
 import {
-  BACKUP_SAFE_PERMISSIONS,
   createTestDatabase,
   createTopics,
-  requireBrokers,
   type SimulatorAccount,
   type SimulatorProcess,
   startSimulatorProcess,
@@ -23,10 +20,11 @@ import {
 } from '@vault-backup/testing';
 import { startBackupService } from '../../../src/bootstrap';
 import { type BackupConfig, loadBackupConfig } from '../../../src/config/backup.config';
-import { BACKUP_PLATFORM_PROPERTIES } from '../../../src/pipeline/mapping/backup-properties';
+import { insertEnabledConfiguration } from '../../support/enabled-configuration';
+import { serviceTestEnv } from '../../support/service-test.env';
+import { createSimulatorTenant, SAFE } from '../../support/simulator-tenants';
 
-export const SAFE = 'VaultBackupSafe';
-export const PLATFORM = 'VaultBackupPlatform';
+export { PLATFORM, SAFE } from '../../support/simulator-tenants';
 
 export interface WorkspaceOptions {
   readonly allowPlaintextSecrets?: boolean;
@@ -71,41 +69,10 @@ export class BackupE2eHarness {
       { name: 'max.message.bytes', value: '4194304' },
     ]);
     const keyRing = `e2e:${randomBytes(32).toString('base64')}`;
-    const env: Record<string, string> = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: '10',
-      KAFKA_BROKERS: requireBrokers().join(','),
-      KAFKA_CLIENT_ID: uniqueName('e2e'),
-      KAFKA_GROUP_ID: uniqueName('e2e-group'),
-      KAFKA_TOPICS: `${topics.created},${topics.updated}`,
-      KAFKA_DLQ_TOPIC: topics.dlq,
-      KAFKA_SESSION_TIMEOUT: '10s',
-      KAFKA_HEARTBEAT_INTERVAL: '1s',
-      KAFKA_REBALANCE_TIMEOUT: '10s',
-      KAFKA_MAX_WAIT: '100ms',
-      DATA_ENCRYPTION_KEYS: keyRing,
-      FINGERPRINT_KEY: randomBytes(32).toString('base64'),
-      BACKUP_RETRY_POLL_INTERVAL: '200ms',
-      BACKUP_RETRY_BASE_DELAY: '300ms',
-      BACKUP_RETRY_MAX_DELAY: '2s',
-      BACKUP_WORKSPACE_CACHE_TTL: '200ms',
-      CYBERARK_REQUEST_TIMEOUT: '2s',
-      CYBERARK_RETRIES: '1',
-      CYBERARK_MAX_RETRY_TIME: '2s',
-      BACKUP_SLOW_WRITE_PARK_AFTER: '1s',
-      BACKUP_WRITE_LEASE: '10s',
-      CYBERARK_BREAKER_RESET_TIMEOUT: '1s',
-      CYBERARK_ALLOW_INSECURE_LOOPBACK: 'true',
-      // Admin API keys are fetched only on an admin call; these e2e tests make none.
-      AUTH_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-      AUTH_ISSUER: 'http://127.0.0.1:9',
-      AUTH_AUDIENCE: 'vault-backup-admin',
-      ...options.env,
-    };
+    const env = serviceTestEnv(
+      { databaseUrl: database.url, topics, prefix: 'e2e', dataEncryptionKeys: keyRing },
+      options.env,
+    );
     return new BackupE2eHarness(
       simulator,
       database,
@@ -136,47 +103,20 @@ export class BackupE2eHarness {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  /** A simulator tenant with a service account, the backup safe and a platform with the ten properties. */
-  async createTenant(
-    tenant: string,
-    options: WorkspaceOptions = {},
-  ): Promise<{ clientId: string; clientSecret: string }> {
-    const control = this.simulator.control;
-    const clientId = `svc-${tenant}@cyberark.cloud.1`;
-    const clientSecret = randomBytes(12).toString('hex');
-    await control.putTenant(tenant);
-    await control.putServiceAccount(tenant, clientId, { clientSecret });
-    await control.putPlatform(tenant, PLATFORM, {
-      active: true,
-      optional: [...(options.platformOptional ?? BACKUP_PLATFORM_PROPERTIES)],
-    });
-    await control.putSafe(tenant, SAFE, {
-      members: [{ memberName: clientId, permissions: BACKUP_SAFE_PERMISSIONS }],
-    });
-    return { clientId, clientSecret };
-  }
-
-  /** An enabled backup configuration, written as the admin API would write it (secret encrypted). */
+  /** An enabled backup configuration on a new simulator tenant, written as the admin API would write it. */
   async enableWorkspace(workspaceId: string, tenant: string, options: WorkspaceOptions = {}): Promise<void> {
-    const { clientId, clientSecret } = await this.createTenant(tenant, options);
-    await this.database.dataSource.query(
-      `INSERT INTO backup_configuration
-              (workspace_id, status, identity_url, privilege_cloud_url, client_id, client_secret_ciphertext, safe_name,
-               platform_id, allow_plaintext_secrets, metadata_only, retry_budget_seconds, validated_at, enabled_at)
-       VALUES ($1, 'enabled', $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now())`,
-      [
-        workspaceId,
-        this.simulator.identityUrl(tenant),
-        this.simulator.pcloudUrl(tenant),
-        clientId,
-        await this.cipher.encrypt(clientSecret, CLIENT_SECRET_CIPHER_CONTEXT),
-        SAFE,
-        PLATFORM,
-        options.allowPlaintextSecrets ?? true,
-        options.metadataOnly ?? false,
-        options.retryBudgetSeconds ?? 86_400,
-      ],
-    );
+    const fixture = await createSimulatorTenant(this.simulator, {
+      tenant,
+      ...(options.platformOptional ? { optional: options.platformOptional } : {}),
+    });
+    await insertEnabledConfiguration(this.database.dataSource, this.cipher, {
+      workspaceId,
+      identityUrl: fixture.identityUrl,
+      privilegeCloudUrl: fixture.pcloudUrl,
+      clientId: fixture.clientId,
+      clientSecret: fixture.clientSecret,
+      ...options,
+    });
   }
 
   /** Emits account events through the contract's own record builder (so they are valid by construction). */
