@@ -1,5 +1,9 @@
 import { type CyberArkClientFactory } from '@vault-backup/cyberark';
-import { type CyberArkAccountsPort, type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
+import {
+  type CircuitState,
+  type CyberArkAccountsPort,
+  type CyberArkGatewayPort,
+} from '../ports/cyberark-gateway.port';
 import { type ActiveWorkspace } from '../ports/workspace-targets.port';
 
 /** One CyberArk client per tenant (token cache and circuit breaker included), from the lib's factory. */
@@ -10,8 +14,9 @@ export class CyberArkGateway implements CyberArkGatewayPort {
     return this.factory.forTenant(workspace.connection);
   }
 
-  isCircuitOpen(workspace: ActiveWorkspace): boolean {
-    if (!this.factory.has(workspace.connection)) return false;
-    return this.factory.forTenant(workspace.connection).getBreakerState() === 'open';
+  circuitState(workspace: ActiveWorkspace): CircuitState {
+    if (!this.factory.has(workspace.connection)) return 'closed';
+    const state = this.factory.forTenant(workspace.connection).getBreakerState();
+    return state === 'halfOpen' ? 'half-open' : state;
   }
 }

@@ -132,6 +132,15 @@ describe('AccountJobRunner', () => {
     expect(cyberArk().calls).toHaveLength(calls);
   });
 
+  it('never makes a batch’s write the trial call of a half-open tenant; the retry worker’s may be', async () => {
+    const { runnerOf, gateway, cyberArk } = world();
+    const subject = runnerOf('a');
+    gateway.halfOpenCircuits.add('tenant-a');
+    expect(await subject.run(job(1))).toMatchObject({ kind: 'deferred', failure: { code: 'CIRCUIT_OPEN' } });
+    expect(cyberArk().calls).toEqual([]);
+    expect(await subject.run({ ...job(1), mayProbe: true })).toMatchObject({ kind: 'applied' });
+  });
+
   it('trusts its own remembered write when the fence says it came last, without reading back', async () => {
     const { runnerOf, cyberArk } = world();
     const subject = runnerOf('a');

@@ -19,6 +19,11 @@ export interface AccountJob {
   readonly workspace: ActiveWorkspace;
   /** Local time (ms) at which this job's write lease may already have expired; no write may end later. */
   readonly leaseDeadline: number;
+  /**
+   * May be the trial call of a tenant whose breaker is half-open. The retry worker's jobs may; a
+   * batch's never are, so no batch (and no other tenant's record in it) waits on a tenant that was down.
+   */
+  readonly mayProbe?: boolean;
 }
 
 export const CIRCUIT_OPEN_FAILURE: BackupFailure = {
@@ -184,7 +189,9 @@ export class AccountJobRunner {
   private async decide(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
     const written = this.written.get(key);
     if (written && written.version >= job.event.data.version) return alreadyWritten(job, written);
-    if (this.gateway.isCircuitOpen(job.workspace)) return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
+    const circuit = this.gateway.circuitState(job.workspace);
+    if (circuit === 'open' || (circuit === 'half-open' && job.mayProbe !== true))
+      return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
     if (this.stalled.has(job.workspace.tenantKey))
       return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
     try {

@@ -17,10 +17,15 @@ export interface CyberArkAccountsPort {
   updateSecret(id: string, secret: Secret): Promise<void>;
 }
 
+export type CircuitState = 'closed' | 'half-open' | 'open';
+
 export const CYBERARK_GATEWAY = Symbol('CYBERARK_GATEWAY');
 
 export interface CyberArkGatewayPort {
   accountsFor(workspace: ActiveWorkspace): CyberArkAccountsPort;
-  /** True while the tenant's breaker is open: calling would only fail fast, so park instead. */
-  isCircuitOpen(workspace: ActiveWorkspace): boolean;
+  /**
+   * The tenant's circuit breaker: `open` — calling would only fail fast, so park instead;
+   * `half-open` — the next call is a trial of a tenant that was down.
+   */
+  circuitState(workspace: ActiveWorkspace): CircuitState;
 }

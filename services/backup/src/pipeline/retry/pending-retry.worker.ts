@@ -142,7 +142,7 @@ export class PendingRetryWorker {
       await this.conclude({ ...result, outcome: { kind: 'failed', failure: budgetExhausted(entry) } }, false);
     } else if (isUnusable(target)) {
       await this.conclude({ ...result, outcome: { kind: 'deferred', failure: target.unusable } }, false);
-    } else if (this.gateway.isCircuitOpen(target)) {
+    } else if (this.gateway.circuitState(target) === 'open') {
       await this.postpone(entry, this.now().getTime() + this.settings.openCircuitRecheckMs);
     } else {
       const claim = { workspaceId: entry.workspaceId, accountId: entry.accountId, version: entry.version };
@@ -156,10 +156,12 @@ export class PendingRetryWorker {
         await this.postpone(entry, claimedAt + this.settings.lease.ttlMs);
         return;
       }
+      // The worker's writes are the trial calls of a recovering tenant: batches never wait on those.
       const outcome = await this.runner.run({
         event,
         workspace: target,
         leaseDeadline: claimedAt + this.settings.lease.ttlMs,
+        mayProbe: true,
       });
       await this.conclude({ ...result, outcome }, true);
     }

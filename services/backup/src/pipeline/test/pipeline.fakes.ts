@@ -4,7 +4,11 @@ import { DatabaseRejectedError } from '@vault-backup/persistence';
 import { accountKey } from '../domain/account-snapshot';
 import { type BackupFailure } from '../domain/backup-failure';
 import { deserializeRecord, serializeRecord } from '../adapters/record-codec';
-import { type CyberArkAccountsPort, type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
+import {
+  type CircuitState,
+  type CyberArkAccountsPort,
+  type CyberArkGatewayPort,
+} from '../ports/cyberark-gateway.port';
 import { type DeadLetterContext, type DeadLetterPort } from '../ports/dead-letter.port';
 import { type RecordSealerPort } from '../ports/record-sealer.port';
 import {
@@ -187,13 +191,15 @@ export class FakeTargets implements WorkspaceTargetsPort {
 export class FakeGateway implements CyberArkGatewayPort {
   readonly tenants = new Map<string, FakeCyberArkAccounts>();
   readonly openCircuits = new Set<string>();
+  readonly halfOpenCircuits = new Set<string>();
 
   accountsFor(workspace: ActiveWorkspace): CyberArkAccountsPort {
     return this.tenant(workspace.tenantKey);
   }
 
-  isCircuitOpen(workspace: ActiveWorkspace): boolean {
-    return this.openCircuits.has(workspace.tenantKey);
+  circuitState(workspace: ActiveWorkspace): CircuitState {
+    if (this.openCircuits.has(workspace.tenantKey)) return 'open';
+    return this.halfOpenCircuits.has(workspace.tenantKey) ? 'half-open' : 'closed';
   }
 
   tenant(key: string): FakeCyberArkAccounts {
