@@ -238,7 +238,6 @@ export const pipelineProviders: Provider[] = [
         {
           heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
           persistBackoff: { baseMs: 200, maxMs: 10_000 },
-          leaseOwner: LEASE_OWNER,
         },
         logger.logger.child({ component: 'batch-processor' }),
       ),

@@ -70,7 +70,6 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
     {
       heartbeatIntervalMs: 1_000,
       persistBackoff: { baseMs: 1, maxMs: 5 },
-      leaseOwner: 'test-owner',
     },
     silentLogger(),
   );

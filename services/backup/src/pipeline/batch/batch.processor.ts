@@ -14,8 +14,6 @@ import { LateOutcomeSink } from './late-outcome.sink';
 
 export interface BatchProcessorSettings {
   readonly heartbeatIntervalMs: number;
-  /** Owner id of this process's write leases. */
-  readonly leaseOwner: string;
   /** Backoff while PostgreSQL or the broker cannot take outcomes; the batch waits (and heartbeats), it is never skipped. */
   readonly persistBackoff: BackoffPolicy;
 }
