@@ -69,7 +69,10 @@ export function spawnNodeChild(options: NodeChildOptions): NodeChild {
         (level === 'warn' || level === 'error') && typeof parsed.reason === 'string'
           ? ` (${parsed.reason.slice(0, 160)})`
           : '';
-      const key = `${level ?? '-'} ${text}${reason}`;
+      // Parked and dead-lettered records are counted per failure code: why records park is the question.
+      const failure = parsed.failure as { code?: unknown } | undefined;
+      const code = typeof failure?.code === 'string' ? ` [${failure.code}]` : '';
+      const key = `${level ?? '-'} ${text}${reason}${code}`;
       counts[key] = (counts[key] ?? 0) + 1;
       options.onLine?.(parsed);
       if (options.readyWhen(parsed)) resolve(performance.now());

@@ -186,6 +186,20 @@ describe('AccountJobRunner', () => {
     expect(subject).toBeDefined();
   });
 
+  it('parks at once a write waiting behind a slow write of the same account at a stalled tenant', async () => {
+    const { runnerOf, cyberArk } = world();
+    const subject = runnerOf('a');
+    cyberArk().latencyMs = 300;
+    const hanging = subject.run(job(1));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const waiting = subject.run(job(2, 'two'));
+    expect(await Promise.race([waiting, hanging.then(() => 'the slow write ended first')])).toMatchObject({
+      kind: 'deferred',
+      failure: { code: 'TENANT_STALLED' },
+    });
+    await hanging;
+  });
+
   it('tells the listeners when a tenant whose backups were parked by an outage answers again', async () => {
     const { runnerOf, cyberArk } = world();
     const subject = runnerOf('a');

@@ -101,7 +101,7 @@ export interface AccountJobRunnerSettings {
  * two batches may carry the same account at once).
  */
 export class AccountJobRunner {
-  private readonly lanes = new Map<string, Promise<BackupOutcome>>();
+  private readonly lanes = new Map<string, { done: Promise<BackupOutcome>; writing: Promise<void> }>();
   /**
    * The newest state this process wrote per account, until it is persisted: it tells a later write
    * exactly what CyberArk holds when the fence says our own write came last but its outcome is not
@@ -134,20 +134,42 @@ export class AccountJobRunner {
   }
 
   /**
-   * `onStart` fires when the write gets its tenant's concurrency slot (waiting for a slot is
-   * throughput, not slowness) — or at once when it must wait behind another write of the same
-   * account, which may be the slow one.
+   * `onWaitingOnTenant(true)` says the job is now waiting on CyberArk — its own write got its
+   * tenant's concurrency slot, or the write of the same account it is queued behind is in progress —
+   * and `(false)` that it is waiting for a slot again (throughput, not slowness). Callers time the
+   * former only.
    */
-  run(job: AccountJob, onStart?: () => void): Promise<BackupOutcome> {
+  run(job: AccountJob, onWaitingOnTenant?: (waiting: boolean) => void): Promise<BackupOutcome> {
     const key = accountKey(job.event.data.workspaceId, job.event.data.accountId);
     const previous = this.lanes.get(key);
-    if (previous) onStart?.();
-    const current = (previous ?? Promise.resolve()).then(() => this.runNow(job, key, onStart));
-    this.lanes.set(key, current);
-    void current.finally(() => {
-      if (this.lanes.get(key) === current) this.lanes.delete(key);
+    if (previous) {
+      // Behind another write of this account at a tenant that is down, waiting helps nobody: park now.
+      const unavailable = this.tenantUnavailable(job);
+      if (unavailable) return Promise.resolve(this.noted(job, { kind: 'deferred', failure: unavailable }));
+      let previousDone = false;
+      void previous.done.then(() => {
+        previousDone = true;
+        onWaitingOnTenant?.(false);
+      });
+      void previous.writing.then(() => {
+        if (!previousDone) onWaitingOnTenant?.(true);
+      });
+    }
+    let markWriting!: () => void;
+    const writing = new Promise<void>((resolve) => (markWriting = resolve));
+    const done = (previous?.done ?? Promise.resolve()).then(() =>
+      this.runNow(job, key, () => {
+        markWriting();
+        onWaitingOnTenant?.(true);
+      }),
+    );
+    const lane = { done, writing };
+    this.lanes.set(key, lane);
+    void done.finally(() => {
+      markWriting();
+      if (this.lanes.get(key) === lane) this.lanes.delete(key);
     });
-    return current;
+    return done;
   }
 
   /**
@@ -181,19 +203,27 @@ export class AccountJobRunner {
   }
 
   private async runNow(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
-    const outcome = await this.decide(job, key, onStart);
+    return this.noted(job, await this.decide(job, key, onStart));
+  }
+
+  private noted(job: AccountJob, outcome: BackupOutcome): BackupOutcome {
     this.noteTenantHealth(job.workspace, outcome);
     return outcome;
+  }
+
+  /** Why the tenant cannot take this write now (breaker open, trial reserved to the retry worker, stalled). */
+  private tenantUnavailable(job: AccountJob): BackupFailure | undefined {
+    const circuit = this.gateway.circuitState(job.workspace);
+    if (circuit === 'open' || (circuit === 'half-open' && job.mayProbe !== true)) return CIRCUIT_OPEN_FAILURE;
+    if (this.stalled.has(job.workspace.tenantKey)) return TENANT_STALLED_FAILURE;
+    return undefined;
   }
 
   private async decide(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
     const written = this.written.get(key);
     if (written && written.version >= job.event.data.version) return alreadyWritten(job, written);
-    const circuit = this.gateway.circuitState(job.workspace);
-    if (circuit === 'open' || (circuit === 'half-open' && job.mayProbe !== true))
-      return { kind: 'deferred', failure: CIRCUIT_OPEN_FAILURE };
-    if (this.stalled.has(job.workspace.tenantKey))
-      return { kind: 'deferred', failure: TENANT_STALLED_FAILURE };
+    const unavailable = this.tenantUnavailable(job);
+    if (unavailable) return { kind: 'deferred', failure: unavailable };
     try {
       const tenantKey = job.workspace.tenantKey;
       const outcome = await this.limiter.run(
@@ -234,9 +264,11 @@ export class AccountJobRunner {
   }
 
   /**
-   * A write still running past its tenant's park deadline marks the tenant stalled until it ends: the
-   * tenant's new writes are then parked at once instead of queueing behind it and holding their
-   * batches — whichever path (batch, late write, retry) started the slow one.
+   * A write still running past the longest park deadline marks its tenant stalled until it ends: the
+   * tenant's queued and new writes are then parked at once instead of holding their batches —
+   * whichever path (batch, late write, retry) started the slow one. The longest deadline, not the
+   * adaptive one: a write that is merely slower than usual (a busy event loop under load) is parked
+   * by its own batch, and must not park its whole tenant.
    */
   private async watched<T>(tenantKey: string, writing: Promise<T>): Promise<T> {
     let stalled = false;
@@ -244,7 +276,7 @@ export class AccountJobRunner {
       stalled = true;
       this.stalled.set(tenantKey, (this.stalled.get(tenantKey) ?? 0) + 1);
       this.releaseQueue(tenantKey);
-    }, this.parkDeadlineFor(tenantKey));
+    }, this.settings.slowWrite.maxMs);
     timer.unref();
     try {
       return await writing;

@@ -91,10 +91,10 @@ export class BatchProcessor {
     const base = { record: entry.record, attempts: 1, ...(entry.event ? { event: entry.event } : {}) };
     if ('outcome' in entry)
       return { result: { ...base, outcome: entry.outcome }, releaseLease: entry.leaseClaimed === true };
-    // The deadline runs from the moment the write starts: waiting for a slot is throughput, not
+    // The deadline runs only while the write waits on CyberArk: waiting for a slot is throughput, not
     // slowness (a tenant whose slots hang is marked stalled, which releases its queue at once).
     const patience = new Patience(this.runner.parkDeadlineFor(entry.job.workspace.tenantKey));
-    const running = this.runner.run(entry.job, () => patience.start());
+    const running = this.runner.run(entry.job, (waiting) => patience.timing(waiting));
     const outcome = await Promise.race([running, patience.exhausted.then(() => undefined)]);
     patience.cancel();
     if (outcome) return { result: { ...base, outcome }, releaseLease: true };
@@ -183,7 +183,10 @@ function asError(error: unknown, context: string): Error {
   return error instanceof Error ? error : new Error(`${context}: ${describeError(error)}`);
 }
 
-/** A deadline that starts on demand and can be cancelled, so no timer outlives a fast write. */
+/**
+ * A deadline that runs only while the write waits on CyberArk (not while it waits for a concurrency
+ * slot), restarting each time, and can be cancelled, so no timer outlives a fast write.
+ */
 class Patience {
   readonly exhausted: Promise<void>;
   private fire!: () => void;
@@ -194,8 +197,14 @@ class Patience {
     this.exhausted = new Promise<void>((resolve) => (this.fire = resolve));
   }
 
-  start(): void {
-    if (this.cancelled || this.timer) return;
+  timing(waitingOnTenant: boolean): void {
+    if (this.cancelled) return;
+    if (!waitingOnTenant) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (this.timer) return;
     this.timer = setTimeout(this.fire, this.ms);
     this.timer.unref();
   }
