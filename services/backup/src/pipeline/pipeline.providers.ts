@@ -31,6 +31,7 @@ import { TenantConcurrencyLimiter } from './batch/concurrency-limiter';
 import { OutcomeRecorder } from './batch/outcome-recorder';
 import { OutcomeCommitter } from './batch/outcome-committer';
 import { ConsumerSupervisor } from './consumer.supervisor';
+import { TenantHealth } from './batch/tenant-health';
 import { WriteFence } from './batch/write-fence';
 import { type FieldHasher } from './mapping/account-fingerprint';
 import { PipelineMetrics } from './metrics/pipeline.metrics';
@@ -149,14 +150,11 @@ export const pipelineProviders: Provider[] = [
         new AccountWriter(hash),
         new WriteFence(store, LEASE_OWNER, config.pipeline.abandonedWriteSettleMs),
         new TenantConcurrencyLimiter(config.pipeline.tenantMaxInFlight, config.pipeline.maxInFlight),
-        {
-          owner: LEASE_OWNER,
-          writeDeadlineMs: config.cyberark.writeDeadlineMs,
-          slowWrite: {
-            minMs: config.pipeline.slowWriteParkMinMs,
-            maxMs: config.pipeline.slowWriteParkAfterMs,
-          },
-        },
+        new TenantHealth(gateway, {
+          minMs: config.pipeline.slowWriteParkMinMs,
+          maxMs: config.pipeline.slowWriteParkAfterMs,
+        }),
+        { owner: LEASE_OWNER, writeDeadlineMs: config.cyberark.writeDeadlineMs },
       ),
   },
   {

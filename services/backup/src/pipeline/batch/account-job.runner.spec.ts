@@ -6,6 +6,7 @@ import { FakeGateway, InMemoryStateStore } from '../test/pipeline.fakes';
 import { AccountWriter } from '../writer/account.writer';
 import { type AccountJob, AccountJobRunner } from './account-job.runner';
 import { TenantConcurrencyLimiter } from './concurrency-limiter';
+import { TenantHealth } from './tenant-health';
 import { WriteFence } from './write-fence';
 
 function job(version: number, label = `v${version}`, extra: Record<string, unknown> = {}): AccountJob {
@@ -25,7 +26,8 @@ function world() {
       new AccountWriter(testHasher),
       new WriteFence(store, owner, 30_000),
       new TenantConcurrencyLimiter(4, 16),
-      { owner, writeDeadlineMs: 10_000, slowWrite: { minMs: 20, maxMs: 20 } },
+      new TenantHealth(gateway, { minMs: 20, maxMs: 20 }),
+      { owner, writeDeadlineMs: 10_000 },
     );
   return { gateway, store, runnerOf, cyberArk: () => gateway.tenant('tenant-a') };
 }
@@ -169,7 +171,8 @@ describe('AccountJobRunner', () => {
       new AccountWriter(testHasher),
       new WriteFence(new InMemoryStateStore(), 'a', 30_000),
       new TenantConcurrencyLimiter(1, 16),
-      { owner: 'a', writeDeadlineMs: 10_000, slowWrite: { minMs: 20, maxMs: 20 } },
+      new TenantHealth(gateway, { minMs: 20, maxMs: 20 }),
+      { owner: 'a', writeDeadlineMs: 10_000 },
     );
     cyberArk().latencyMs = 300;
     const hanging = limited.run(job(1));

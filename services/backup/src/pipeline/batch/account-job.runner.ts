@@ -1,7 +1,7 @@
 import { AppError } from '@vault-backup/errors';
 import { type AccountEvent } from '@vault-backup/event-contract';
 import { accountKey } from '../domain/account-snapshot';
-import { type BackupFailure, type ErrorClass, toBackupFailure } from '../domain/backup-failure';
+import { type BackupFailure, toBackupFailure } from '../domain/backup-failure';
 import { type BackupOutcome } from '../domain/backup-outcome';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
 import { backupAccountName } from '../mapping/account-name';
@@ -12,6 +12,7 @@ import { type ActiveWorkspace } from '../ports/workspace-targets.port';
 import { type AccountRef, type GrantedWrite } from '../store/backup-state.types';
 import { type AccountBase, type AccountWriter } from '../writer/account.writer';
 import { type TenantConcurrencyLimiter } from './concurrency-limiter';
+import { type TenantHealth, TENANT_STALLED_FAILURE, TenantStalledSignal } from './tenant-health';
 import { type WriteFence } from './write-fence';
 
 export interface AccountJob {
@@ -25,23 +26,6 @@ export interface AccountJob {
    */
   readonly mayProbe?: boolean;
 }
-
-export const CIRCUIT_OPEN_FAILURE: BackupFailure = {
-  errorClass: 'unavailable',
-  code: 'CIRCUIT_OPEN',
-  message: 'CyberArk tenant circuit is open; parked until it recovers',
-  retriable: true,
-};
-
-export const TENANT_STALLED_FAILURE: BackupFailure = {
-  errorClass: 'unavailable',
-  code: 'TENANT_STALLED',
-  message: 'CyberArk tenant is not answering in time; parked until its pending writes finish',
-  retriable: true,
-};
-
-/** Failure classes that say the tenant itself is down or refusing load, not that one record is wrong. */
-const TENANT_OUTAGE_CLASSES: ReadonlySet<ErrorClass> = new Set(['unavailable', 'throttled']);
 
 /** An earlier write of the account may still land; try again once it has settled. */
 function settling(waitMs: number): BackupFailure {
@@ -59,13 +43,6 @@ function mayStillLand(error: unknown): boolean {
   return (
     typeof error === 'object' && error !== null && (error as { mayStillLand?: unknown }).mayStillLand === true
   );
-}
-
-/** Why a write left its tenant's queue without running: the tenant turned stalled meanwhile. */
-class TenantStalledSignal extends Error {
-  constructor() {
-    super('the tenant turned stalled while this write was queued');
-  }
 }
 
 /** The write lease would expire before a write could finish (the job queued too long): try again later. */
@@ -90,8 +67,6 @@ export interface AccountJobRunnerSettings {
   readonly writeDeadlineMs: number;
   /** Bound on remembered written versions (they are forgotten once persisted). */
   readonly maxRememberedVersions?: number;
-  /** Bounds of the adaptive deadline after which a running write marks its tenant stalled. */
-  readonly slowWrite: { readonly minMs: number; readonly maxMs: number };
 }
 
 /**
@@ -108,29 +83,20 @@ export class AccountJobRunner {
    * stored yet (a late write), sparing a read-back.
    */
   private readonly written = new Map<string, WrittenState>();
-  /** Tenants with writes still running past a batch deadline, with how many. */
-  private readonly stalled = new Map<string, number>();
-  /** Smoothed duration of each tenant's successful writes (ms). */
-  private readonly typicalWriteMs = new Map<string, number>();
-  /** Tenants with backups parked by an outage, with the workspaces concerned. */
-  private readonly failing = new Map<string, Set<string>>();
-  private readonly recoveryListeners: ((workspaceIds: readonly string[]) => void)[] = [];
-  /** Per tenant, the signal that releases its concurrency queue once it turns stalled. */
-  private readonly queues = new Map<string, AbortController>();
-
   constructor(
     private readonly gateway: CyberArkGatewayPort,
     private readonly secrets: SecretsResolverPort,
     private readonly writer: AccountWriter,
     private readonly fence: WriteFence,
     private readonly limiter: TenantConcurrencyLimiter,
+    private readonly health: TenantHealth,
     private readonly settings: AccountJobRunnerSettings,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Called with the workspaces of a tenant that answers again after an outage. */
   onTenantRecovered(listener: (workspaceIds: readonly string[]) => void): void {
-    this.recoveryListeners.push(listener);
+    this.health.onRecovered(listener);
   }
 
   /**
@@ -144,7 +110,7 @@ export class AccountJobRunner {
     const previous = this.lanes.get(key);
     if (previous) {
       // Behind another write of this account at a tenant that is down, waiting helps nobody: park now.
-      const unavailable = this.tenantUnavailable(job);
+      const unavailable = this.health.unavailable(job.workspace, job.mayProbe === true);
       if (unavailable) return Promise.resolve(this.noted(job, { kind: 'deferred', failure: unavailable }));
       let previousDone = false;
       void previous.done.then(() => {
@@ -172,16 +138,9 @@ export class AccountJobRunner {
     return done;
   }
 
-  /**
-   * How long a caller should wait for one of the tenant's writes before parking it: a few times what
-   * the tenant usually takes, within the configured bounds. A tenant that turns slow is detected in a
-   * fraction of a second instead of after the fixed maximum.
-   */
+  /** How long a caller should wait for one of the tenant's writes before parking it (see TenantHealth). */
   parkDeadlineFor(tenantKey: string): number {
-    const { minMs, maxMs } = this.settings.slowWrite;
-    const typical = this.typicalWriteMs.get(tenantKey);
-    if (typical === undefined) return maxMs;
-    return Math.min(maxMs, Math.max(minMs, Math.round(typical * 5)));
+    return this.health.parkDeadlineFor(tenantKey);
   }
 
   /** True while a write of the account is queued or in flight in this process. */
@@ -207,22 +166,14 @@ export class AccountJobRunner {
   }
 
   private noted(job: AccountJob, outcome: BackupOutcome): BackupOutcome {
-    this.noteTenantHealth(job.workspace, outcome);
+    this.health.note(job.workspace, outcome);
     return outcome;
-  }
-
-  /** Why the tenant cannot take this write now (breaker open, trial reserved to the retry worker, stalled). */
-  private tenantUnavailable(job: AccountJob): BackupFailure | undefined {
-    const circuit = this.gateway.circuitState(job.workspace);
-    if (circuit === 'open' || (circuit === 'half-open' && job.mayProbe !== true)) return CIRCUIT_OPEN_FAILURE;
-    if (this.stalled.has(job.workspace.tenantKey)) return TENANT_STALLED_FAILURE;
-    return undefined;
   }
 
   private async decide(job: AccountJob, key: string, onStart?: () => void): Promise<BackupOutcome> {
     const written = this.written.get(key);
     if (written && written.version >= job.event.data.version) return alreadyWritten(job, written);
-    const unavailable = this.tenantUnavailable(job);
+    const unavailable = this.health.unavailable(job.workspace, job.mayProbe === true);
     if (unavailable) return { kind: 'deferred', failure: unavailable };
     try {
       const tenantKey = job.workspace.tenantKey;
@@ -230,9 +181,9 @@ export class AccountJobRunner {
         tenantKey,
         () => {
           onStart?.();
-          return this.watched(tenantKey, this.timed(job, key));
+          return this.health.watch(tenantKey, () => this.write(job, key));
         },
-        this.queueSignal(tenantKey),
+        this.health.queueSignal(tenantKey),
       );
       if (outcome.kind === 'applied') this.remember(key, job.event.data.version, outcome);
       return outcome;
@@ -241,80 +192,6 @@ export class AccountJobRunner {
       const failure = toBackupFailure(error);
       return failure.retriable ? { kind: 'deferred', failure } : { kind: 'failed', failure };
     }
-  }
-
-  /**
-   * Remembers which workspaces of a tenant had backups parked because the tenant was unavailable,
-   * and tells the listeners (the retry worker) the moment one of its writes lands again, so their
-   * parked backups are retried now instead of at the end of their backoff.
-   */
-  private noteTenantHealth(workspace: ActiveWorkspace, outcome: BackupOutcome): void {
-    const tenant = workspace.tenantKey;
-    if (outcome.kind === 'deferred' && TENANT_OUTAGE_CLASSES.has(outcome.failure.errorClass)) {
-      const workspaces = this.failing.get(tenant) ?? new Set<string>();
-      workspaces.add(workspace.workspaceId);
-      this.failing.set(tenant, workspaces);
-      return;
-    }
-    if (outcome.kind !== 'applied' || outcome.writes === 0) return;
-    const recovered = this.failing.get(tenant);
-    if (!recovered) return;
-    this.failing.delete(tenant);
-    for (const listener of this.recoveryListeners) listener([...recovered]);
-  }
-
-  /**
-   * A write still running past the longest park deadline marks its tenant stalled until it ends: the
-   * tenant's queued and new writes are then parked at once instead of holding their batches —
-   * whichever path (batch, late write, retry) started the slow one. The longest deadline, not the
-   * adaptive one: a write that is merely slower than usual (a busy event loop under load) is parked
-   * by its own batch, and must not park its whole tenant.
-   */
-  private async watched<T>(tenantKey: string, writing: Promise<T>): Promise<T> {
-    let stalled = false;
-    const timer = setTimeout(() => {
-      stalled = true;
-      this.stalled.set(tenantKey, (this.stalled.get(tenantKey) ?? 0) + 1);
-      this.releaseQueue(tenantKey);
-    }, this.settings.slowWrite.maxMs);
-    timer.unref();
-    try {
-      return await writing;
-    } finally {
-      clearTimeout(timer);
-      if (stalled) {
-        const left = (this.stalled.get(tenantKey) ?? 1) - 1;
-        if (left > 0) this.stalled.set(tenantKey, left);
-        else this.stalled.delete(tenantKey);
-      }
-    }
-  }
-
-  /** Aborted when the tenant turns stalled: what waits in its queue is parked instead of waiting on. */
-  private queueSignal(tenantKey: string): AbortSignal {
-    let controller = this.queues.get(tenantKey);
-    if (!controller) {
-      controller = new AbortController();
-      this.queues.set(tenantKey, controller);
-    }
-    return controller.signal;
-  }
-
-  private releaseQueue(tenantKey: string): void {
-    this.queues.get(tenantKey)?.abort(new TenantStalledSignal());
-    this.queues.delete(tenantKey);
-  }
-
-  private async timed(job: AccountJob, key: string): Promise<BackupOutcome> {
-    const started = this.now();
-    const outcome = await this.write(job, key);
-    const elapsed = this.now() - started;
-    const previous = this.typicalWriteMs.get(job.workspace.tenantKey);
-    this.typicalWriteMs.set(
-      job.workspace.tenantKey,
-      previous === undefined ? elapsed : previous * 0.9 + elapsed * 0.1,
-    );
-    return outcome;
   }
 
   /**

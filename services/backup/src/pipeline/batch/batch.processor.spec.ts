@@ -20,6 +20,7 @@ import { BatchProcessor } from './batch.processor';
 import { TenantConcurrencyLimiter } from './concurrency-limiter';
 import { OutcomeCommitter } from './outcome-committer';
 import { OutcomeRecorder } from './outcome-recorder';
+import { TenantHealth } from './tenant-health';
 import { WriteFence } from './write-fence';
 
 function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number } = {}) {
@@ -43,14 +44,11 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
     new AccountWriter(testHasher),
     new WriteFence(store, 'test-owner', 30_000),
     new TenantConcurrencyLimiter(options.perTenant ?? 4, 16),
-    {
-      owner: 'test-owner',
-      writeDeadlineMs: 10_000,
-      slowWrite: {
-        minMs: options.slowWriteParkAfterMs ?? 2_000,
-        maxMs: options.slowWriteParkAfterMs ?? 2_000,
-      },
-    },
+    new TenantHealth(gateway, {
+      minMs: options.slowWriteParkAfterMs ?? 2_000,
+      maxMs: options.slowWriteParkAfterMs ?? 2_000,
+    }),
+    { owner: 'test-owner', writeDeadlineMs: 10_000 },
   );
   const recorder = new OutcomeRecorder(
     deadLetter,

@@ -17,6 +17,7 @@ import {
 } from '../test/pipeline.fakes';
 import { AccountWriter } from '../writer/account.writer';
 import { PendingRetryWorker } from './pending-retry.worker';
+import { TenantHealth } from '../batch/tenant-health';
 import { WriteFence } from '../batch/write-fence';
 
 const HOUR = 3_600_000;
@@ -35,7 +36,8 @@ function setup(now: { value: number }) {
     new AccountWriter(testHasher),
     new WriteFence(store, 'test-owner', 30_000),
     new TenantConcurrencyLimiter(4, 16),
-    { owner: 'test-owner', writeDeadlineMs: 10_000, slowWrite: { minMs: 2_000, maxMs: 2_000 } },
+    new TenantHealth(gateway, { minMs: 2_000, maxMs: 2_000 }),
+    { owner: 'test-owner', writeDeadlineMs: 10_000 },
     () => now.value,
   );
   const recorder = new OutcomeRecorder(
