@@ -154,7 +154,7 @@ export const pipelineProviders: Provider[] = [
           minMs: config.pipeline.slowWriteParkMinMs,
           maxMs: config.pipeline.slowWriteParkAfterMs,
         }),
-        { owner: LEASE_OWNER, writeDeadlineMs: config.cyberark.writeDeadlineMs },
+        { writeDeadlineMs: config.cyberark.writeDeadlineMs },
       ),
   },
   {

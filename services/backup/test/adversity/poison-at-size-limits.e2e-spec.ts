@@ -1,8 +1,10 @@
 import { MAX_RECORD_VALUE_BYTES } from '@vault-backup/event-contract';
 import { AccountWorkload, poisonAroundLimits, type PoisonRecord, uniqueName } from '@vault-backup/testing';
-import { MAX_DEAD_LETTER_VALUE_BYTES } from '../../src/pipeline/adapters/dead-letter.publisher';
 import { AdversityHarness } from './support/adversity.harness';
 import { printScenarioReport, ZERO_TOTALS } from './support/scenario-report';
+
+/** The non-JSON value size of the original bug: forwarded encrypted, it grew past the topic's default limit. */
+const ORIGINAL_BUG_VALUE_BYTES = 768 * 1024;
 
 const SCENARIO_TIMEOUT_MS = 200_000;
 
@@ -45,7 +47,7 @@ describe('adversity (d): poison records at every size limit, dead-letter topic a
       });
       const limits = {
         maxValueBytes: MAX_RECORD_VALUE_BYTES,
-        deadLetterForwardLimit: MAX_DEAD_LETTER_VALUE_BYTES,
+        deadLetterForwardLimit: ORIGINAL_BUG_VALUE_BYTES,
       };
       // Two sets, keyed to accounts of two workspaces, so poison sits on more than one partition.
       const poison: PoisonRecord[] = [

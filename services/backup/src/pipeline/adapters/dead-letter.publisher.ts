@@ -45,13 +45,6 @@ export const DEAD_LETTER_CIPHER_CONTEXT = 'dead-letter-value';
 /** Kafka's default `message.max.bytes`: assumed when the topic's limit is not known. */
 export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
-/**
- * @deprecated No longer a forwarding limit: whether a value is forwarded now depends on the dead-letter
- * topic's actual limit. Kept only because test/adversity/poison-at-size-limits.e2e-spec.ts generates
- * its poison sizes around it (the 768 KiB case of the original bug); remove once that test stops importing it.
- */
-export const MAX_DEAD_LETTER_VALUE_BYTES = 768 * 1024;
-
 type Headers = Record<string, Buffer | string | (Buffer | string)[]>;
 type OmittedPart = 'value' | 'headers' | 'key';
 

@@ -27,7 +27,7 @@ function world() {
       new WriteFence(store, owner, 30_000),
       new TenantConcurrencyLimiter(4, 16),
       new TenantHealth(gateway, { minMs: 20, maxMs: 20 }),
-      { owner, writeDeadlineMs: 10_000 },
+      { writeDeadlineMs: 10_000 },
     );
   return { gateway, store, runnerOf, cyberArk: () => gateway.tenant('tenant-a') };
 }
@@ -172,7 +172,7 @@ describe('AccountJobRunner', () => {
       new WriteFence(new InMemoryStateStore(), 'a', 30_000),
       new TenantConcurrencyLimiter(1, 16),
       new TenantHealth(gateway, { minMs: 20, maxMs: 20 }),
-      { owner: 'a', writeDeadlineMs: 10_000 },
+      { writeDeadlineMs: 10_000 },
     );
     cyberArk().latencyMs = 300;
     const hanging = limited.run(job(1));

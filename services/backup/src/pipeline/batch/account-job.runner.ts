@@ -61,8 +61,6 @@ interface WrittenState {
 }
 
 export interface AccountJobRunnerSettings {
-  /** Owner id of this process's writes, as recorded by the write fence. */
-  readonly owner: string;
   /** The longest one CyberArk write can take, retries included. */
   readonly writeDeadlineMs: number;
   /** Bound on remembered written versions (they are forgotten once persisted). */
@@ -240,7 +238,7 @@ export class AccountJobRunner {
     // A write started after the stored state. If it was this process's and it is remembered, its
     // result is exact; otherwise its outcome is unknown and CyberArk must be asked.
     const written = this.written.get(key);
-    if (written && written.version === prior.version && prior.owner === this.settings.owner)
+    if (written && written.version === prior.version && prior.owner === this.fence.owner)
       return {
         kind: 'known',
         cyberArkAccountId: written.cyberArkAccountId,

@@ -48,7 +48,7 @@ function pipeline(options: { slowWriteParkAfterMs?: number; perTenant?: number }
       minMs: options.slowWriteParkAfterMs ?? 2_000,
       maxMs: options.slowWriteParkAfterMs ?? 2_000,
     }),
-    { owner: 'test-owner', writeDeadlineMs: 10_000 },
+    { writeDeadlineMs: 10_000 },
   );
   const recorder = new OutcomeRecorder(
     deadLetter,

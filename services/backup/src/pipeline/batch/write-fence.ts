@@ -19,7 +19,8 @@ export class WriteFence {
 
   constructor(
     private readonly store: BackupStateStore,
-    private readonly owner: string,
+    /** This process, as the fence records who started a write. */
+    readonly owner: string,
     /** How long an account stays shut after one of its writes was abandoned without an answer. */
     private readonly settleMs: number,
     private readonly maxPerTrip = 500,

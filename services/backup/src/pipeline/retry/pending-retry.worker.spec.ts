@@ -37,7 +37,7 @@ function setup(now: { value: number }) {
     new WriteFence(store, 'test-owner', 30_000),
     new TenantConcurrencyLimiter(4, 16),
     new TenantHealth(gateway, { minMs: 2_000, maxMs: 2_000 }),
-    { owner: 'test-owner', writeDeadlineMs: 10_000 },
+    { writeDeadlineMs: 10_000 },
     () => now.value,
   );
   const recorder = new OutcomeRecorder(

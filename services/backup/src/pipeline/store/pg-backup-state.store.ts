@@ -30,6 +30,7 @@ type FenceRow = Pick<StateRow, 'workspace_id' | 'account_id'> & {
   prior_version: string | null;
   prior_owner: string | null;
   settle_ms: string | null;
+  requested_version: string;
 };
 
 interface PendingRow {
@@ -74,7 +75,8 @@ export class PgBackupStateStore implements BackupStateStore {
             AND (f.settle_until IS NULL OR f.settle_until <= now())
          RETURNING f.workspace_id, f.account_id, f.prior_version, f.prior_owner
        )
-       SELECT req.w AS workspace_id, req.a AS account_id, g.account_id IS NOT NULL AS granted,
+       SELECT req.w AS workspace_id, req.a AS account_id, req.v AS requested_version,
+              g.account_id IS NOT NULL AS granted,
               g.prior_version, g.prior_owner,
               s.applied_version, s.cyberark_account_id, s.cyberark_name, s.fingerprint, s.last_event_id,
               CASE WHEN f.settle_until > now() AND f.started_version <= req.v
@@ -88,7 +90,7 @@ export class PgBackupStateStore implements BackupStateStore {
     );
     const answers = new Map<string, FenceAnswer>();
     for (const row of rows) {
-      const answer = toFenceAnswer(row, starts);
+      const answer = toFenceAnswer(row);
       if (answer) answers.set(accountKey(row.workspace_id, row.account_id), answer);
     }
     return answers;
@@ -375,12 +377,11 @@ function toAccountState(row: StateRow): AccountState {
   };
 }
 
-function toFenceAnswer(row: FenceRow, starts: readonly LeaseClaim[]): FenceAnswer | undefined {
+function toFenceAnswer(row: FenceRow): FenceAnswer | undefined {
   if (!row.granted) {
-    const start = starts.find((s) => s.workspaceId === row.workspace_id && s.accountId === row.account_id);
     const storedVersion = row.applied_version === null ? 0 : Number(row.applied_version);
     // Refused because of a newer version: absent from the answer. Refused while settling: wait.
-    if (row.settle_ms === null || !start || storedVersion >= start.version) return undefined;
+    if (row.settle_ms === null || storedVersion >= Number(row.requested_version)) return undefined;
     return { kind: 'settling', waitMs: Math.max(1, Number(row.settle_ms)) };
   }
   const stored = row.applied_version === null ? undefined : toAccountState(row as StateRow);
