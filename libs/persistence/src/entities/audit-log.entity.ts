@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = [
   'disabled',
   'deleted',
   'replayed',
+  'key-connected',
+  'key-validated',
+  'key-validation-failed',
+  'key-rotated',
+  'key-removed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { AccountWriteLease1763850000000 } from './1763850000000-account-write-lease';
 import { AuditLog1763900000000 } from './1763900000000-audit-log';
 import { AccountWriteFence1764000000000 } from './1764000000000-account-write-fence';
+import { WorkspaceKeyIntegration1764200000000 } from './1764200000000-workspace-key-integration';
 
 /** In order of application; new migrations are appended, never edited once released. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AccountWriteLease1763850000000,
   AuditLog1763900000000,
   AccountWriteFence1764000000000,
+  WorkspaceKeyIntegration1764200000000,
 ];

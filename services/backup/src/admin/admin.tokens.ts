@@ -7,3 +7,5 @@ export const CYBERARK_PROBE = Symbol('CYBERARK_PROBE');
 export const CONFIGURATION_STORE = Symbol('CONFIGURATION_STORE');
 export const AUDIT_LOG_STORE = Symbol('AUDIT_LOG_STORE');
 export const FAILURE_STORE = Symbol('FAILURE_STORE');
+export const KEY_INTEGRATION_STORE = Symbol('KEY_INTEGRATION_STORE');
+export const KEY_VAULT_PROBE = Symbol('KEY_VAULT_PROBE');

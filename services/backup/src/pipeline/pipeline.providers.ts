@@ -280,6 +280,7 @@ export const pipelineProviders: Provider[] = [
           maxPerRound: config.pipeline.retryMaxPerRound,
           openCircuitRecheckMs: config.cyberark.breaker.resetTimeoutMs,
           brokenEntryRecheckMs: config.pipeline.retryMaxDelayMs,
+          backoff: { baseMs: config.pipeline.retryBaseDelayMs, maxMs: config.pipeline.retryMaxDelayMs },
           lease: leaseSettings(config),
         },
         logger.logger.child({ component: 'retry-worker' }),

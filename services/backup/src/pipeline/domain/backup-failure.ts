@@ -11,6 +11,12 @@ export const ERROR_CLASSES = [
   'invalid-event',
   /** The key that unwraps the event's secrets cannot be used. */
   'decryption-key-unavailable',
+  /** Azure Key Vault is unreachable, failing or throttling for now: waits like a CyberArk outage. */
+  'key-vault-unavailable',
+  /** The workspace took our access to its key away (role, key disabled, secret): parks within its budget. */
+  'key-access-revoked',
+  /** The event's secrets can never be decrypted as they are (unknown or untrusted kid, tampering). */
+  'secret-decryption-failed',
   /** Another writer holds the account, or this one's lease would expire mid-write. */
   'write-contention',
   /** The workspace's own configuration cannot be used (e.g. its stored client secret no longer decrypts). */

@@ -1,4 +1,5 @@
 import { CyberArkUnavailableError } from '@vault-backup/cyberark';
+import { AppError } from '@vault-backup/errors';
 import { silentLogger } from '@vault-backup/testing';
 import { Registry } from 'prom-client';
 import { EventSecretsResolver } from '../adapters/event-secrets.resolver';
@@ -21,6 +22,17 @@ import { TenantHealth } from '../batch/tenant-health';
 import { WriteFence } from '../batch/write-fence';
 
 const HOUR = 3_600_000;
+
+/** The shape of a Key Vault refusal after the customer revoked our access: retriable, within the budget. */
+class KeyOutOfReachError extends AppError {
+  readonly code = 'KEY_FORBIDDEN';
+  readonly retriable = true;
+  readonly errorClass = 'key-access-revoked';
+
+  constructor() {
+    super('the service principal may no longer use the workspace key');
+  }
+}
 
 function setup(now: { value: number }) {
   const store = new InMemoryStateStore();
@@ -63,6 +75,7 @@ function setup(now: { value: number }) {
       maxPerRound: 100,
       openCircuitRecheckMs: 30_000,
       brokenEntryRecheckMs: 60_000,
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
       lease: { owner: 'test-owner', ttlMs: 60_000 },
     },
     silentLogger(),
@@ -114,6 +127,32 @@ describe('PendingRetryWorker', () => {
     expect(entry).toMatchObject({ attempts: 2, firstFailedAt: first, lastErrorClass: 'unavailable' });
     expect(entry!.nextAttemptAt.getTime()).toBeGreaterThan(now.value);
     expect(ctx.deadLetter.published).toHaveLength(0);
+  });
+
+  it('backs off a parked record that cannot be opened (its workspace key is out of reach), counting the attempt', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    await park(ctx, 1, new Date(now.value));
+    now.value += 60_000;
+    ctx.sealer.openFailure = new KeyOutOfReachError();
+
+    expect(await ctx.worker.runOnce()).toBe(1);
+    const entry = ctx.store.pending.get('ws-1:acc-1');
+    expect(entry).toMatchObject({
+      attempts: 2,
+      lastErrorClass: 'key-access-revoked',
+      lastErrorCode: 'KEY_FORBIDDEN',
+    });
+    expect(entry!.nextAttemptAt.getTime()).toBeGreaterThan(now.value);
+    // Not asked again before the backoff ends: a revoked key is not hammered every round.
+    expect(await ctx.worker.runOnce()).toBe(0);
+    expect(ctx.deadLetter.published).toHaveLength(0);
+
+    ctx.sealer.openFailure = undefined;
+    now.value += 120_000;
+    await ctx.worker.runOnce();
+    expect(ctx.gateway.tenant('tenant-a').only().platformAccountProperties.label).toBe('v1');
+    expect(ctx.store.pending.size).toBe(0);
   });
 
   it('leaves a tenant with an open circuit alone without spending an attempt', async () => {

@@ -2,7 +2,8 @@ import { type Logger } from 'pino';
 import { decodeAccountEvent } from '@vault-backup/event-contract';
 import { describeError, isRetriable } from '@vault-backup/errors';
 import { type TopicPartitions } from '@vault-backup/kafka';
-import { type BackupFailure } from '../domain/backup-failure';
+import { type BackupFailure, toBackupFailure } from '../domain/backup-failure';
+import { type BackoffPolicy, backoffDelay } from '../domain/backoff';
 import { type PipelineMetrics } from '../metrics/pipeline.metrics';
 import { type CyberArkGatewayPort } from '../ports/cyberark-gateway.port';
 import { type RecordSealerPort } from '../ports/record-sealer.port';
@@ -23,6 +24,8 @@ export interface RetryWorkerSettings {
   readonly openCircuitRecheckMs: number;
   /** How long to leave an entry alone that could not be handled for a reason no retry cures soon. */
   readonly brokenEntryRecheckMs: number;
+  /** The backoff of parked records, also applied when a record cannot even be opened. */
+  readonly backoff: BackoffPolicy;
 }
 
 /**
@@ -98,8 +101,9 @@ export class PendingRetryWorker {
       if (isRetriable(error)) {
         this.logger.warn(
           { ...where, reason: describeError(error) },
-          'retrying a parked backup failed; next round',
+          'retrying a parked backup failed; backing off',
         );
+        await this.backOff(entry, toBackupFailure(error)).catch(() => undefined);
         return;
       }
       this.logger.error({ ...where, reason: describeError(error) }, 'a parked backup cannot be handled');
@@ -181,6 +185,16 @@ export class PendingRetryWorker {
       // Nothing lost: the entries stay due at the end of their backoff.
       this.logger.warn({ reason: describeError(error) }, 'could not expedite parked backups');
     }
+  }
+
+  /**
+   * An attempt that failed before it could start (the sealed record cannot be opened while its
+   * workspace's key is out of reach): it counts and backs off like any failed attempt, so a revoked
+   * key is not asked again every round, and the reason shows as the entry's last error.
+   */
+  private async backOff(entry: PendingBackup, failure: BackupFailure): Promise<void> {
+    const delay = backoffDelay(this.settings.backoff, entry.attempts + 1, failure.retryAfterMs);
+    await this.store.postponePending(entry, entry.version, new Date(this.now().getTime() + delay), failure);
   }
 
   /** Looks again later without spending an attempt: the tenant or the account is busy, not failing. */

@@ -1,3 +1,4 @@
+import { type BackupFailure } from '../domain/backup-failure';
 import {
   type AccountRef,
   type FenceAnswer,
@@ -43,8 +44,17 @@ export interface BackupStateStore {
    * a recovered tenant drains at once instead of at the end of each entry's backoff.
    */
   expeditePending(workspaceIds: readonly string[]): Promise<number>;
-  /** Looks at a parked record again later, without spending an attempt (its tenant or account is busy). */
-  postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void>;
+  /**
+   * Looks at a parked record again later. Without `failure`, no attempt is spent (its tenant or account
+   * is busy); with it, the attempt failed before the record could even be opened (its workspace's key
+   * cannot be reached): the attempt counts and the failure becomes the entry's last error.
+   */
+  postponePending(
+    ref: AccountRef,
+    version: number,
+    nextAttemptAt: Date,
+    failure?: BackupFailure,
+  ): Promise<void>;
   pendingSummary(): Promise<PendingSummary>;
 }
 

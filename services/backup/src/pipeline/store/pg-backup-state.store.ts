@@ -1,5 +1,6 @@
 import { type DataSource, type EntityManager } from 'typeorm';
 import { translateDatabaseError } from '@vault-backup/persistence';
+import { type BackupFailure } from '../domain/backup-failure';
 import { accountKey } from '../domain/account-snapshot';
 import { type AccountFingerprint } from '../mapping/account-fingerprint';
 import { type BackupStateStore, type PendingSummary } from './backup-state.store';
@@ -188,12 +189,36 @@ export class PgBackupStateStore implements BackupStateStore {
     return rows.length;
   }
 
-  async postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void> {
+  async postponePending(
+    ref: AccountRef,
+    version: number,
+    nextAttemptAt: Date,
+    failure?: BackupFailure,
+  ): Promise<void> {
+    if (failure === undefined) {
+      await this.query(
+        `UPDATE pending_backup SET next_attempt_at = $4, updated_at = now()
+          WHERE workspace_id = $1 AND account_id = $2 AND version = $3`,
+        [ref.workspaceId, ref.accountId, version, nextAttemptAt],
+        'postponing a parked backup',
+      );
+      return;
+    }
     await this.query(
-      `UPDATE pending_backup SET next_attempt_at = $4, updated_at = now()
+      `UPDATE pending_backup
+          SET next_attempt_at = $4, attempts = attempts + 1, last_error_class = $5, last_error_code = $6,
+              last_error_message = $7, updated_at = now()
         WHERE workspace_id = $1 AND account_id = $2 AND version = $3`,
-      [ref.workspaceId, ref.accountId, version, nextAttemptAt],
-      'postponing a parked backup',
+      [
+        ref.workspaceId,
+        ref.accountId,
+        version,
+        nextAttemptAt,
+        failure.errorClass,
+        failure.code,
+        failure.message,
+      ],
+      'recording a failed attempt of a parked backup',
     );
   }
 

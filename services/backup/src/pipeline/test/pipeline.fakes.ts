@@ -160,10 +160,24 @@ export class InMemoryStateStore implements BackupStateStore {
     return count;
   }
 
-  async postponePending(ref: AccountRef, version: number, nextAttemptAt: Date): Promise<void> {
+  async postponePending(
+    ref: AccountRef,
+    version: number,
+    nextAttemptAt: Date,
+    failure?: BackupFailure,
+  ): Promise<void> {
     const key = accountKey(ref.workspaceId, ref.accountId);
     const entry = this.pending.get(key);
-    if (entry && entry.version === version) this.pending.set(key, { ...entry, nextAttemptAt });
+    if (!entry || entry.version !== version) return;
+    const failed = failure
+      ? {
+          attempts: entry.attempts + 1,
+          lastErrorClass: failure.errorClass,
+          lastErrorCode: failure.code,
+          lastErrorMessage: failure.message,
+        }
+      : {};
+    this.pending.set(key, { ...entry, nextAttemptAt, ...failed });
   }
 
   async pendingSummary(): Promise<PendingSummary> {
@@ -227,11 +241,15 @@ export class FakeDeadLetter implements DeadLetterPort {
 
 /** Reversible but not encryption: unit tests only check that sealing happens and round-trips. */
 export class FakeSealer implements RecordSealerPort {
+  /** When set, `open` fails with it (e.g. the workspace's key cannot be reached). */
+  openFailure: Error | undefined;
+
   async seal(record: ConsumedRecord, purpose: string): Promise<string> {
     return `${purpose}:${Buffer.from(serializeRecord(record)).toString('base64')}`;
   }
 
   async open(ciphertext: string, purpose: string): Promise<ConsumedRecord> {
+    if (this.openFailure) throw this.openFailure;
     const [prefix, body] = ciphertext.split(':');
     if (prefix !== purpose) throw new Error('wrong purpose');
     return deserializeRecord(Buffer.from(body ?? '', 'base64').toString('utf8'));
