@@ -41,6 +41,17 @@ describe('asyncapi.yaml', () => {
     }
   });
 
+  it('shows the same encryptedSecrets JWE as examples/account-created-encrypted-secrets.json', () => {
+    const example = JSON.parse(
+      readFileSync(join(__dirname, 'examples', 'account-created-encrypted-secrets.json'), 'utf8'),
+    ) as { data: { encryptedSecrets: Record<string, string> } };
+    const members = Object.entries(example.data.encryptedSecrets);
+
+    expect(members).toHaveLength(5);
+    for (const [member, value] of members)
+      expect(asyncapi).toMatch(new RegExp(`^\\s+${member}: ${value}$`, 'm'));
+  });
+
   it('describes both content modes and the key', () => {
     expect(asyncapi).toContain('contentType: application/cloudevents+json');
     expect(asyncapi).toContain('contentType: application/json');

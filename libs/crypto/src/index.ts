@@ -2,6 +2,7 @@ export * from './key-ring/key-ring';
 export * from './jwe/key-unwrapper.port';
 export * from './jwe/secret-decryption.error';
 export * from './jwe/local-rsa.key-unwrapper';
+export * from './jwe/caching.key-unwrapper';
 export * from './jwe/jwe-secrets.decryptor';
 export * from './jwe/jwe-secrets.encryptor';
 export * from './data-cipher/data-cipher.port';

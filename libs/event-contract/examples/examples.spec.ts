@@ -91,6 +91,23 @@ describe('examples', () => {
     });
   });
 
+  it('follows the JWE profile in account-created-encrypted-secrets.json: RSA 4096, protected header only', () => {
+    const { encryptedSecrets } = readExample('account-created-encrypted-secrets.json').envelope.data as {
+      encryptedSecrets: Record<string, string>;
+    };
+    const header: unknown = JSON.parse(Buffer.from(encryptedSecrets.protected, 'base64url').toString('utf8'));
+
+    expect(Object.keys(encryptedSecrets).sort()).toEqual([
+      'ciphertext',
+      'encrypted_key',
+      'iv',
+      'protected',
+      'tag',
+    ]);
+    expect(Object.keys(header as object)).toEqual(['alg', 'enc', 'kid']);
+    expect(Buffer.from(encryptedSecrets.encrypted_key, 'base64url')).toHaveLength(512);
+  });
+
   it('wraps the plaintext secrets of account-updated-plaintext-secrets.json', () => {
     const event = decodeAs('binary', 'account-updated-plaintext-secrets.json');
 

@@ -3,8 +3,9 @@ import { FlattenedEncrypt, type FlattenedJWE } from 'jose';
 import { type FlattenedJwe, type ProtectedAccountSecrets } from '@vault-backup/event-contract';
 import { DependencyUnavailableError } from '@vault-backup/errors';
 import { KID, TRUSTED_KEY, type RsaKeyPair, rsaKeyPair } from '../../test/rsa-keys.fixture';
+import { CachingKeyUnwrapper } from './caching.key-unwrapper';
 import { JweSecretsDecryptor } from './jwe-secrets.decryptor';
-import { encryptSecretsJwe } from './jwe-secrets.encryptor';
+import { JweSecretsEncryptor, encryptSecretsJwe } from './jwe-secrets.encryptor';
 import { type KeyUnwrapper } from './key-unwrapper.port';
 import { LocalRsaKeyUnwrapper } from './local-rsa.key-unwrapper';
 import { SecretDecryptionError } from './secret-decryption.error';
@@ -90,6 +91,12 @@ describe('JweSecretsDecryptor', () => {
 
     it('decrypts what encryptSecretsJwe produced', async () => {
       const jwe = await encryptSecretsJwe(SECRETS, { kid: KID, publicKey: keys.publicKey });
+
+      expect(revealed(await decryptor().decrypt(jwe))).toEqual(SECRETS);
+    });
+
+    it('decrypts what JweSecretsEncryptor produced', async () => {
+      const jwe = await new JweSecretsEncryptor().encrypt(SECRETS, { kid: KID, publicKey: keys.publicKey });
 
       expect(revealed(await decryptor().decrypt(jwe))).toEqual(SECRETS);
     });
@@ -183,6 +190,17 @@ describe('JweSecretsDecryptor', () => {
       expect(revealed(await exact.decrypt(await joseJwe(SECRETS)))).toEqual(SECRETS);
     });
 
+    it('reads nothing from the unauthenticated headers (shared `unprotected`, per-recipient `header`)', async () => {
+      const jwe = await joseJwe(SECRETS);
+      const withHeaders = {
+        ...jwe,
+        unprotected: { zip: 'DEF', enc: 'A128GCM' },
+        header: { jku: 'https://attacker.example/keys' },
+      };
+
+      expect(revealed(await decryptor().decrypt(withHeaders))).toEqual(SECRETS);
+    });
+
     it('rejects something that is not a JWE at all', async () => {
       expect((await failure(decryptor().decrypt('eyJhbGciOi...'))).reason).toBe(
         'malformed JWE: (root) must be object',
@@ -242,6 +260,70 @@ describe('JweSecretsDecryptor', () => {
 
     it('LocalRsaKeyUnwrapper accepts only RSA private keys', () => {
       expect(() => new LocalRsaKeyUnwrapper({ [KID]: keys.publicKey })).toThrow(TypeError);
+    });
+  });
+
+  describe('with CachingKeyUnwrapper', () => {
+    function countingUnwrapper(): { inner: jest.Mock; caching: CachingKeyUnwrapper } {
+      const local = new LocalRsaKeyUnwrapper({ [KID]: keys.privateKey });
+      const inner = jest.fn((...args: Parameters<KeyUnwrapper['unwrapKey']>) => local.unwrapKey(...args));
+      return { inner, caching: new CachingKeyUnwrapper({ unwrapKey: inner }) };
+    }
+
+    async function sharingOneContentKey(count: number): Promise<FlattenedJwe[]> {
+      const encryptor = new JweSecretsEncryptor();
+      return Promise.all(
+        Array.from({ length: count }, (_, index) =>
+          encryptor.encrypt({ password: `pw-${index}` }, { kid: KID, publicKey: keys.publicKey }),
+        ),
+      );
+    }
+
+    it('decrypts 1,000 concurrent events sharing a content key with exactly 1 inner unwrap', async () => {
+      const { inner, caching } = countingUnwrapper();
+      const jwes = await sharingOneContentKey(1000);
+
+      const secrets = await Promise.all(jwes.map((jwe) => decryptor(caching).decrypt(jwe)));
+
+      expect(inner).toHaveBeenCalledTimes(1);
+      expect(secrets.map((each) => each.password?.reveal())).toEqual(jwes.map((_, index) => `pw-${index}`));
+      expect(caching.stats()).toMatchObject({ innerCalls: 1, coalesced: 999, hits: 0 });
+    });
+
+    it('keeps the cached key intact although the decryptor wipes every key it receives', async () => {
+      const { inner, caching } = countingUnwrapper();
+      const [first, second] = await sharingOneContentKey(2);
+
+      await decryptor(caching).decrypt(first);
+      const secrets = await decryptor(caching).decrypt(second);
+
+      expect(secrets.password?.reveal()).toBe('pw-1');
+      expect(inner).toHaveBeenCalledTimes(1);
+    });
+
+    it('lets the next event retry an unwrap the vault throttled', async () => {
+      const { inner, caching } = countingUnwrapper();
+      const throttled = new DependencyUnavailableError('azure-key-vault', 'throttled (429)');
+      inner.mockRejectedValueOnce(throttled);
+      const [first, second] = await sharingOneContentKey(2);
+
+      await expect(decryptor(caching).decrypt(first)).rejects.toBe(throttled);
+      expect((await decryptor(caching).decrypt(second)).password?.reveal()).toBe('pw-1');
+      expect(inner).toHaveBeenCalledTimes(2);
+    });
+
+    it('still rejects a tampered event whose content key is cached, and keeps serving the others', async () => {
+      const { inner, caching } = countingUnwrapper();
+      const [first, second] = await sharingOneContentKey(2);
+      await decryptor(caching).decrypt(first);
+
+      const error = await failure(
+        decryptor(caching).decrypt({ ...second, ciphertext: flipFirstByte(second.ciphertext) }),
+      );
+
+      expect(error.reason).toBe('authentication failed: wrong key or tampered JWE');
+      expect((await decryptor(caching).decrypt(second)).password?.reveal()).toBe('pw-1');
+      expect(inner).toHaveBeenCalledTimes(1);
     });
   });
 

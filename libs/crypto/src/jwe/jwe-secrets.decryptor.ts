@@ -24,8 +24,11 @@ export interface JweSecretsDecryptorOptions {
 /**
  * Decrypts `encryptedSecrets` (RFC 7516 flattened JSON, RSA-OAEP-256 + A256GCM) without holding the private
  * key: the content-encryption key is unwrapped through a {@link KeyUnwrapper}, then AES-256-GCM runs here
- * with the AAD of RFC 7516 §5.2 step 14. Unwrapper errors pass through unchanged (they may be retriable);
- * everything else that fails is a permanent {@link SecretDecryptionError}.
+ * with the AAD of RFC 7516 §5.2 step 14. Only the protected header is read: parameters in the unprotected
+ * headers are not authenticated and are never honoured. Unwrapper errors pass through unchanged (they may
+ * be retriable); everything else that fails is a permanent {@link SecretDecryptionError}. Give it a
+ * {@link CachingKeyUnwrapper} in production: events sharing a content key then cost one vault call (the key
+ * this class wipes after use is the cache's copy for this call, not the cached key).
  */
 export class JweSecretsDecryptor {
   private readonly trustedKeyIds: readonly string[];
