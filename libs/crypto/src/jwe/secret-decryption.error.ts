@@ -8,6 +8,8 @@ import { AppError } from '@vault-backup/errors';
 export class SecretDecryptionError extends AppError {
   readonly code = 'SECRET_DECRYPTION_FAILED';
   readonly retriable = false;
+  /** The failure catalogue's bucket (services/backup `ERROR_CLASSES`): the event can never be decrypted as it is. */
+  readonly errorClass = 'secret-decryption-failed';
 
   constructor(
     readonly reason: string,
