@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { AccountWriteLease1763850000000 } from './1763850000000-account-write-lease';
 import { AuditLog1763900000000 } from './1763900000000-audit-log';
 import { AccountWriteFence1764000000000 } from './1764000000000-account-write-fence';
+import { DataKey1764100000000 } from './1764100000000-data-key';
 import { WorkspaceKeyIntegration1764200000000 } from './1764200000000-workspace-key-integration';
 
 /** In order of application; new migrations are appended, never edited once released. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   AccountWriteLease1763850000000,
   AuditLog1763900000000,
   AccountWriteFence1764000000000,
+  DataKey1764100000000,
   WorkspaceKeyIntegration1764200000000,
 ];

@@ -59,6 +59,13 @@ export const backupEnvSchema = z.object({
   CYBERARK_BREAKER_RESET_TIMEOUT: envDuration().default(10_000),
 
   DATA_ENCRYPTION_KEYS: envSecret(),
+  DATA_KEY_CACHE_TTL: envDuration()
+    .refine((ms) => ms >= 1_000, 'must be at least 1s')
+    .default(300_000),
+  DATA_KEY_CACHE_MAX: envInt({ min: 1, max: 1_000_000 }).default(10_000),
+  DATA_KEY_MAX_AGE: envDuration()
+    .refine((ms) => ms >= 1_000, 'must be at least 1s')
+    .default(3_600_000),
   FINGERPRINT_KEY: envSecret(),
   LOCAL_UNWRAP_KEYS_FILE: z.string().min(1).optional(),
 });

@@ -70,8 +70,19 @@ export interface BackupConfig {
     };
   };
   readonly crypto: {
-    /** `kid:base64(32 bytes)` entries, comma-separated; the first encrypts, all decrypt. */
+    /**
+     * `kid:base64(32 bytes)` entries, comma-separated: the service key that wraps data keys (the first
+     * wraps, all unwrap), and the keys of tokens written before envelope encryption (still decrypted).
+     */
     readonly dataEncryptionKeys: Secret;
+    /** The envelope cipher's data keys (see EnvelopeDataCipherOptions). */
+    readonly dataKeys: {
+      /** How long an unwrapped data key is cached: how long a revoked workspace key keeps working here. */
+      readonly cacheTtlMs: number;
+      readonly cacheMaxKeys: number;
+      /** How long one data key encrypts a scope's data in one process. */
+      readonly maxAgeMs: number;
+    };
     /** base64 of at least 32 bytes: the HMAC key of field fingerprints. */
     readonly fingerprintKey: Secret;
     /** Development only: a JSON file `{ "<kid>": "<PEM private key>" }` standing in for Key Vault. */
@@ -166,6 +177,11 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
     },
     crypto: {
       dataEncryptionKeys: env.DATA_ENCRYPTION_KEYS,
+      dataKeys: {
+        cacheTtlMs: env.DATA_KEY_CACHE_TTL,
+        cacheMaxKeys: env.DATA_KEY_CACHE_MAX,
+        maxAgeMs: env.DATA_KEY_MAX_AGE,
+      },
       fingerprintKey: env.FINGERPRINT_KEY,
       ...(env.LOCAL_UNWRAP_KEYS_FILE ? { localUnwrapKeysFile: env.LOCAL_UNWRAP_KEYS_FILE } : {}),
     },

@@ -1,19 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
+import { type DataSource } from 'typeorm';
 import {
+  type DataKeyStore,
+  DataKeyRewrapper,
+  EnvelopeDataCipher,
   Fingerprinter,
   JweSecretsDecryptor,
-  LocalDataCipher,
+  type KeyWrapper,
+  LocalKeyWrapper,
   LocalRsaKeyUnwrapper,
+  NoWorkspaceKeys,
+  ServiceScopeDataCipher,
+  type WorkspaceKeyWrappers,
   parseKeyRing,
   parseSymmetricKey,
 } from '@vault-backup/crypto';
 import { AppError, ConfigurationError } from '@vault-backup/errors';
 import { type ProtectedAccountSecrets } from '@vault-backup/event-contract';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
+import { DATA_SOURCE } from '../database/database.tokens';
 import { type FieldHasher } from '../pipeline/mapping/account-fingerprint';
-import { DATA_CIPHER, FIELD_HASHER, SECRETS_DECRYPTOR } from './crypto.tokens';
+import {
+  DATA_CIPHER,
+  DATA_KEY_REWRAPPER,
+  DATA_KEY_STORE,
+  ENVELOPE_DATA_CIPHER,
+  FIELD_HASHER,
+  SECRETS_DECRYPTOR,
+  SERVICE_DATA_CIPHER,
+  SERVICE_KEY_WRAPPER,
+  WORKSPACE_KEY_WRAPPERS,
+} from './crypto.tokens';
+import { PgDataKeyStore } from './pg-data-key.store';
 
 /** No key service is configured for `encryptedSecrets`: an operator must provide one, then replay. */
 export class DecryptionKeyUnavailableError extends AppError {
@@ -61,18 +81,78 @@ function readUnwrapKeys(file: string): Map<string, KeyObject> {
   }
 }
 
+/**
+ * Everything we store or forward is envelope-encrypted: data keys per scope (service, or one workspace)
+ * wrapped by the service key and, when the workspace has its own key, by that key too. Tokens written
+ * before (LocalDataCipher, same key ring) still decrypt.
+ */
+function envelopeCipher(
+  store: DataKeyStore,
+  service: KeyWrapper,
+  workspaceKeys: WorkspaceKeyWrappers,
+  config: BackupConfig,
+): EnvelopeDataCipher {
+  return new EnvelopeDataCipher(
+    store,
+    { service, workspaceKeys },
+    {
+      legacyRing: parseKeyRing(config.crypto.dataEncryptionKeys.reveal()),
+      cacheTtlMs: config.crypto.dataKeys.cacheTtlMs,
+      cacheMaxKeys: config.crypto.dataKeys.cacheMaxKeys,
+      maxKeyAgeMs: config.crypto.dataKeys.maxAgeMs,
+    },
+  );
+}
+
+const EXPORTED = [
+  DATA_CIPHER,
+  SERVICE_DATA_CIPHER,
+  ENVELOPE_DATA_CIPHER,
+  DATA_KEY_REWRAPPER,
+  DATA_KEY_STORE,
+  SERVICE_KEY_WRAPPER,
+  WORKSPACE_KEY_WRAPPERS,
+  FIELD_HASHER,
+  SECRETS_DECRYPTOR,
+];
+
 @Global()
 @Module({
   providers: [
     {
-      provide: DATA_CIPHER,
+      provide: SERVICE_KEY_WRAPPER,
       inject: [BACKUP_CONFIG],
-      useFactory: (config: BackupConfig) =>
-        new LocalDataCipher(parseKeyRing(config.crypto.dataEncryptionKeys.reveal())),
+      useFactory: (config: BackupConfig): KeyWrapper =>
+        new LocalKeyWrapper(parseKeyRing(config.crypto.dataEncryptionKeys.reveal())),
+    },
+    // Replaced by the key-integration provider once workspaces can bring their own key.
+    { provide: WORKSPACE_KEY_WRAPPERS, useFactory: (): WorkspaceKeyWrappers => new NoWorkspaceKeys() },
+    {
+      provide: DATA_KEY_STORE,
+      inject: [DATA_SOURCE],
+      useFactory: (dataSource: DataSource): DataKeyStore => new PgDataKeyStore(dataSource),
+    },
+    {
+      provide: ENVELOPE_DATA_CIPHER,
+      inject: [DATA_KEY_STORE, SERVICE_KEY_WRAPPER, WORKSPACE_KEY_WRAPPERS, BACKUP_CONFIG],
+      useFactory: envelopeCipher,
+    },
+    { provide: DATA_CIPHER, useExisting: ENVELOPE_DATA_CIPHER },
+    {
+      provide: SERVICE_DATA_CIPHER,
+      inject: [DATA_KEY_STORE, SERVICE_KEY_WRAPPER, BACKUP_CONFIG],
+      useFactory: (store: DataKeyStore, service: KeyWrapper, config: BackupConfig) =>
+        new ServiceScopeDataCipher(envelopeCipher(store, service, new NoWorkspaceKeys(), config)),
+    },
+    {
+      provide: DATA_KEY_REWRAPPER,
+      inject: [DATA_KEY_STORE, SERVICE_KEY_WRAPPER, WORKSPACE_KEY_WRAPPERS],
+      useFactory: (store: DataKeyStore, service: KeyWrapper, workspaceKeys: WorkspaceKeyWrappers) =>
+        new DataKeyRewrapper(store, { service, workspaceKeys }),
     },
     { provide: FIELD_HASHER, inject: [BACKUP_CONFIG], useFactory: fieldHasher },
     { provide: SECRETS_DECRYPTOR, inject: [BACKUP_CONFIG], useFactory: secretsDecryptor },
   ],
-  exports: [DATA_CIPHER, FIELD_HASHER, SECRETS_DECRYPTOR],
+  exports: EXPORTED,
 })
 export class CryptoModule {}

@@ -124,7 +124,7 @@ describe('dead-lettering permanent failures (real Kafka dead-letter topic)', () 
     expect(header(plaintext, 'vb-dlq-error-code')).toBe('PLAINTEXT_SECRETS_NOT_ALLOWED');
     expect(header(plaintext, 'vb-dlq-value-encoding')).toBe('jwe');
     const original = Buffer.from(
-      await harness.cipher.decrypt(plaintext.value!.toString(), DEAD_LETTER_CIPHER_CONTEXT),
+      await harness.cipher.decrypt(plaintext.value!.toString(), DEAD_LETTER_CIPHER_CONTEXT, strictWorkspace),
     ).toString();
     expect(original).toContain(PLAINTEXT_PASSWORD);
 
@@ -134,7 +134,11 @@ describe('dead-lettering permanent failures (real Kafka dead-letter topic)', () 
     // This harness's dead-letter topic takes 4 MiB, so the encrypted original (~1.4 MB) fits and is forwarded.
     expect(header(oversized, 'vb-dlq-value-encoding')).toBe('jwe');
     expect(
-      await harness.cipher.decrypt(oversized.value!.toString(), DEAD_LETTER_CIPHER_CONTEXT),
+      await harness.cipher.decrypt(
+        oversized.value!.toString(),
+        DEAD_LETTER_CIPHER_CONTEXT,
+        header(oversized, 'vb-dlq-workspace-id'),
+      ),
     ).toHaveLength(1_048_577);
 
     const rejectedProperty = dead.find(

@@ -30,7 +30,11 @@ export async function insertEnabledConfiguration(
       configuration.identityUrl,
       configuration.privilegeCloudUrl,
       configuration.clientId,
-      await cipher.encrypt(configuration.clientSecret, CLIENT_SECRET_CIPHER_CONTEXT),
+      await cipher.encrypt(
+        configuration.clientSecret,
+        CLIENT_SECRET_CIPHER_CONTEXT,
+        configuration.workspaceId,
+      ),
       SAFE,
       PLATFORM,
       configuration.allowPlaintextSecrets ?? true,

@@ -149,7 +149,12 @@ export class FailureReplayService {
   /** Undefined when the sealed record cannot be opened for good; a transient key-service error propagates. */
   private async open(failure: BackupFailure): Promise<Opened | undefined> {
     try {
-      return { failure, record: await this.sealer.open(failure.recordCiphertext, 'backup-failure') };
+      // Sealed under the workspace the failure is attributed to, which is the one stored with it.
+      const workspaceId = failure.workspaceId ?? undefined;
+      return {
+        failure,
+        record: await this.sealer.open(failure.recordCiphertext, 'backup-failure', workspaceId),
+      };
     } catch (error) {
       if (isAppError(error) && error.retriable) throw error;
       return undefined;

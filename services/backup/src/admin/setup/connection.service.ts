@@ -58,7 +58,7 @@ export class ConnectionService {
     const stored: StoredConnection = {
       ...urls,
       clientId: input.clientId,
-      clientSecretCiphertext: await this.secrets.seal(secret),
+      clientSecretCiphertext: await this.secrets.seal(workspaceId, secret),
     };
     const now = new Date();
     const audit = [
@@ -106,7 +106,7 @@ export class ConnectionService {
       previous?.identityUrl !== next.identityUrl ? 'identityTenantUrl' : undefined,
       previous?.privilegeCloudUrl !== next.privilegeCloudUrl ? 'privilegeCloudUrl' : undefined,
       previous?.clientId !== next.clientId ? 'clientId' : undefined,
-      previous === null || !(await this.secrets.holds(previous.clientSecretCiphertext, secret))
+      previous === null || !(await this.secrets.holds(workspaceId, previous.clientSecretCiphertext, secret))
         ? 'clientSecret'
         : undefined,
     ].filter((field) => field !== undefined);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type TenantConnection } from '@vault-backup/cyberark';
+import { isRetriable } from '@vault-backup/errors';
 import { CONFIGURATION_STORE, CYBERARK_PROBE } from '../admin.tokens';
 import {
   type BackupConfiguration,
@@ -62,7 +63,10 @@ export class TargetsService {
     type: 'replaced' | 'revalidated',
     changed: ReturnType<typeof auditEntry>[],
   ): Promise<ValidationResultDto> {
-    const report = await this.probe.validate(await this.openConnection(existing.connection), targets);
+    const report = await this.probe.validate(
+      await this.openConnection(existing.workspaceId, existing.connection),
+      targets,
+    );
     const connected = connectionFailureOf(report) === undefined;
     const validated = report.outcome === 'passed';
     const event: ConfigurationEvent = { type, connected, validated };
@@ -91,11 +95,16 @@ export class TargetsService {
     };
   }
 
-  private async openConnection(stored: StoredConnection | null): Promise<TenantConnection> {
+  private async openConnection(
+    workspaceId: string,
+    stored: StoredConnection | null,
+  ): Promise<TenantConnection> {
     if (stored === null) throw connectionRequired();
     try {
-      return { ...stored, clientSecret: await this.secrets.open(stored.clientSecretCiphertext) };
-    } catch {
+      return { ...stored, clientSecret: await this.secrets.open(workspaceId, stored.clientSecretCiphertext) };
+    } catch (error) {
+      // The workspace's key being unusable right now (revoked, vault down) is not fixed by reconnecting.
+      if (isRetriable(error)) throw error;
       throw new StateConflictError(
         'CONNECTION_UNREADABLE',
         'the stored client secret can no longer be decrypted (its key was retired); set the connection again',

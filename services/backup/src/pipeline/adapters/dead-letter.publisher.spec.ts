@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { LocalDataCipher, parseKeyRing } from '@vault-backup/crypto';
+import {
+  EnvelopeDataCipher,
+  InMemoryDataKeyStore,
+  LocalKeyWrapper,
+  NoWorkspaceKeys,
+  parseKeyRing,
+} from '@vault-backup/crypto';
 import {
   type ConsumedRecord,
   type DeliveredRecord,
@@ -81,7 +87,10 @@ const plain = { attempts: 2, workspaceId: 'ws-1', mayContainPlaintextSecrets: fa
 const secret = { ...plain, mayContainPlaintextSecrets: true };
 
 describe('DeadLetterPublisher', () => {
-  const cipher = new LocalDataCipher(parseKeyRing(`k1:${randomBytes(32).toString('base64')}`));
+  const cipher = new EnvelopeDataCipher(new InMemoryDataKeyStore(), {
+    service: new LocalKeyWrapper(parseKeyRing(`k1:${randomBytes(32).toString('base64')}`)),
+    workspaceKeys: new NoWorkspaceKeys(),
+  });
   let producer: FakeProducer;
   let limits: FakeLimits;
   let failures: string[];
@@ -127,10 +136,22 @@ describe('DeadLetterPublisher', () => {
     expect(header(sent, 'vb-dlq-original-omitted')).toBeUndefined();
   });
 
-  it('encrypts a value that may hold plaintext secrets', async () => {
+  it('encrypts a value that may hold plaintext secrets, under the workspace it names', async () => {
     await publisher().publish(consumed(Buffer.from('password=hunter2')), failure, secret);
     const [sent] = producer.sent as [OutgoingRecord];
     expect(header(sent, 'vb-dlq-value-encoding')).toBe('jwe');
+    const plaintext = await cipher.decrypt(String(sent.value), DEAD_LETTER_CIPHER_CONTEXT, 'ws-1');
+    expect(Buffer.from(plaintext).toString()).toBe('password=hunter2');
+    await expect(cipher.decrypt(String(sent.value), DEAD_LETTER_CIPHER_CONTEXT)).rejects.toThrow(
+      /another scope/,
+    );
+  });
+
+  it('encrypts a value attributed to no workspace under the service scope', async () => {
+    const { workspaceId: _none, ...unattributed } = secret;
+    await publisher().publish(consumed(Buffer.from('password=hunter2')), failure, unattributed);
+    const [sent] = producer.sent as [OutgoingRecord];
+    expect(header(sent, 'vb-dlq-workspace-id')).toBeUndefined();
     const plaintext = await cipher.decrypt(String(sent.value), DEAD_LETTER_CIPHER_CONTEXT);
     expect(Buffer.from(plaintext).toString()).toBe('password=hunter2');
   });

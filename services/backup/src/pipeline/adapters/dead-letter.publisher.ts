@@ -157,7 +157,10 @@ export class DeadLetterPublisher implements DeadLetterPort {
   ): Promise<{ value: Buffer | string | null; encoding: DeadLetterValueEncoding }> {
     if (!record.value || !context.mayContainPlaintextSecrets)
       return { value: record.value, encoding: 'original' };
-    return { value: await this.cipher.encrypt(record.value, DEAD_LETTER_CIPHER_CONTEXT), encoding: 'jwe' };
+    // Under the workspace named in `vb-dlq-workspace-id` (service scope when none): revoking its key
+    // makes its dead letters unreadable too.
+    const value = await this.cipher.encrypt(record.value, DEAD_LETTER_CIPHER_CONTEXT, context.workspaceId);
+    return { value, encoding: 'jwe' };
   }
 
   private errorHeaders(

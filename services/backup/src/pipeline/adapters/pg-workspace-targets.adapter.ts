@@ -2,8 +2,9 @@ import { type DataSource } from 'typeorm';
 import { Secret } from '@vault-backup/config';
 import { type DataCipher } from '@vault-backup/crypto';
 import { tenantKeyOf } from '@vault-backup/cyberark';
-import { describeError, isRetriable } from '@vault-backup/errors';
+import { DependencyUnavailableError, describeError, isAppError, isRetriable } from '@vault-backup/errors';
 import { CLIENT_SECRET_CIPHER_CONTEXT, translateDatabaseError } from '@vault-backup/persistence';
+import { isErrorClass, truncate } from '../domain/backup-failure';
 import { type WorkspaceTarget, type WorkspaceTargetsPort } from '../ports/workspace-targets.port';
 
 interface EnabledRow {
@@ -78,10 +79,16 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
   private async toActive(row: EnabledRow): Promise<WorkspaceTarget> {
     let secret: Uint8Array;
     try {
-      secret = await this.cipher.decrypt(row.client_secret_ciphertext, CLIENT_SECRET_CIPHER_CONTEXT);
+      secret = await this.cipher.decrypt(
+        row.client_secret_ciphertext,
+        CLIENT_SECRET_CIPHER_CONTEXT,
+        row.workspace_id,
+      );
     } catch (error) {
-      if (isRetriable(error)) throw error;
-      return unreadableSecret(row, error);
+      // A PostgreSQL outage is everyone's: the batch waits for it. Anything else concerns this
+      // workspace's own secret or key (revoked, its vault down): only its records are parked.
+      if (isDatabaseOutage(error)) throw error;
+      return isRetriable(error) ? keyUnavailable(row, error) : unreadableSecret(row, error);
     }
     const connection = {
       identityUrl: row.identity_url,
@@ -98,6 +105,28 @@ export class PgWorkspaceTargets implements WorkspaceTargetsPort {
       retryBudgetMs: row.retry_budget_seconds * 1000,
     };
   }
+}
+
+function isDatabaseOutage(error: unknown): boolean {
+  return error instanceof DependencyUnavailableError && error.dependency === 'postgresql';
+}
+
+/** The workspace's key cannot be used right now (e.g. it revoked our access): its records wait for it, others flow. */
+function keyUnavailable(row: EnabledRow, error: unknown): WorkspaceTarget {
+  const errorClass = (error as { errorClass?: unknown }).errorClass;
+  return {
+    workspaceId: row.workspace_id,
+    retryBudgetMs: row.retry_budget_seconds * 1000,
+    unusable: {
+      errorClass: isErrorClass(errorClass) ? errorClass : 'decryption-key-unavailable',
+      code: isAppError(error) ? error.code : 'CLIENT_SECRET_KEY_UNAVAILABLE',
+      message: truncate(
+        `the stored CyberArk client secret of workspace ${row.workspace_id} cannot be decrypted right now ` +
+          `(${describeError(error)}); parked until the workspace's key can be used again`,
+      ),
+      retriable: true,
+    },
+  };
 }
 
 /** The one workspace whose stored secret cannot be opened is parked with a reason; nothing else stops. */

@@ -189,9 +189,12 @@ describe('BatchProcessor', () => {
     expect(store.failures).toHaveLength(4);
     // Undecodable but well-keyed records still belong to their workspace (its admins list and replay them).
     expect(store.failures.filter((failure) => failure.workspaceId === 'ws-1')).toHaveLength(3);
-    expect(store.failures.every((failure) => failure.recordCiphertext.startsWith('backup-failure:'))).toBe(
-      true,
-    );
+    // Sealed under the workspace each is stored with (none: the service's own scope), so replay opens it.
+    expect(
+      store.failures.every((failure) =>
+        failure.recordCiphertext.startsWith(`backup-failure:${failure.workspaceId ?? '-'}:`),
+      ),
+    ).toBe(true);
     expect(gateway.tenant('tenant-a').accounts.size).toBe(2);
     expect(control.committed).toBe(structured.offset);
   });
@@ -214,7 +217,7 @@ describe('BatchProcessor', () => {
       attempts: 1,
       lastErrorCode: 'CIRCUIT_OPEN',
     });
-    expect(store.pending.get('ws-1:acc-1')?.recordCiphertext.startsWith('pending-backup:')).toBe(true);
+    expect(store.pending.get('ws-1:acc-1')?.recordCiphertext.startsWith('pending-backup:ws-1:')).toBe(true);
     expect(control.committed).toBeDefined();
   });
 

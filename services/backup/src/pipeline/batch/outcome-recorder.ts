@@ -112,7 +112,7 @@ export class OutcomeRecorder {
         partition: result.record.partition,
         offset: result.record.offset,
       },
-      recordCiphertext: await this.sealer.seal(result.record, 'pending-backup'),
+      recordCiphertext: await this.sealer.seal(result.record, 'pending-backup', data.workspaceId),
       attempts: result.attempts,
       firstFailedAt: result.firstFailedAt ?? now,
       nextAttemptAt: new Date(
@@ -143,7 +143,8 @@ export class OutcomeRecorder {
       errorCode: failure.code,
       errorMessage: failure.message,
       attempts: result.attempts,
-      recordCiphertext: await this.sealer.seal(record, 'backup-failure'),
+      // Under the workspace it is attributed to (and stored with), so its admins can replay it.
+      recordCiphertext: await this.sealer.seal(record, 'backup-failure', workspaceId),
       deadLetter: {
         topic: this.dlqTopic,
         ...(delivered ? { partition: delivered.partition, offset: delivered.offset } : {}),

@@ -199,7 +199,7 @@ describe('PendingRetryWorker', () => {
           accountId: 'acc-1',
           version: 4,
           source: { topic: poison.topic, partition: 0, offset: poison.offset },
-          recordCiphertext: await ctx.sealer.seal(poison, 'pending-backup'),
+          recordCiphertext: await ctx.sealer.seal(poison, 'pending-backup', 'ws-1'),
           attempts: 1,
           firstFailedAt: new Date(now.value),
           nextAttemptAt: new Date(now.value),

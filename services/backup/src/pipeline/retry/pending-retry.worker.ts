@@ -116,7 +116,8 @@ export class PendingRetryWorker {
   private async retry(entry: PendingBackup): Promise<void> {
     // A write of this account that outlived its batch is still running here; it will conclude the entry.
     if (this.runner.isBusy(entry)) return;
-    const record = await this.sealer.open(entry.recordCiphertext, 'pending-backup');
+    // Sealed under the entry's workspace when it was parked (OutcomeRecorder.park).
+    const record = await this.sealer.open(entry.recordCiphertext, 'pending-backup', entry.workspaceId);
     const base = {
       record,
       attempts: entry.attempts + 1,

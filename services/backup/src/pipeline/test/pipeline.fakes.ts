@@ -244,14 +244,16 @@ export class FakeSealer implements RecordSealerPort {
   /** When set, `open` fails with it (e.g. the workspace's key cannot be reached). */
   openFailure: Error | undefined;
 
-  async seal(record: ConsumedRecord, purpose: string): Promise<string> {
-    return `${purpose}:${Buffer.from(serializeRecord(record)).toString('base64')}`;
+  /** `<purpose>:<workspace or ->:<base64>`: opening checks both bindings, as the cipher does. */
+  async seal(record: ConsumedRecord, purpose: string, workspaceId: string | undefined): Promise<string> {
+    return `${purpose}:${workspaceId ?? '-'}:${Buffer.from(serializeRecord(record)).toString('base64')}`;
   }
 
-  async open(ciphertext: string, purpose: string): Promise<ConsumedRecord> {
+  async open(ciphertext: string, purpose: string, workspaceId: string | undefined): Promise<ConsumedRecord> {
     if (this.openFailure) throw this.openFailure;
-    const [prefix, body] = ciphertext.split(':');
+    const [prefix, scope, body] = ciphertext.split(':');
     if (prefix !== purpose) throw new Error('wrong purpose');
+    if (scope !== (workspaceId ?? '-')) throw new Error('wrong workspace');
     return deserializeRecord(Buffer.from(body ?? '', 'base64').toString('utf8'));
   }
 }

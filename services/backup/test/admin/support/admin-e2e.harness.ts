@@ -2,7 +2,7 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { type Producer } from 'kafkajs';
-import { LocalDataCipher, parseKeyRing } from '@vault-backup/crypto';
+import { type DataCipher } from '@vault-backup/crypto';
 import { type AccountEventData, buildAccountEventRecord } from '@vault-backup/event-contract';
 import { type ConsumedRecord } from '@vault-backup/kafka';
 import { CLIENT_SECRET_CIPHER_CONTEXT } from '@vault-backup/persistence';
@@ -45,6 +45,7 @@ import {
   type TenantFixture,
   type TenantOptions,
 } from '../../support/simulator-tenants';
+import { serviceCipher } from '../../support/service-cipher';
 import { serviceTestEnv } from '../../support/service-test.env';
 import { pipelinePortsModule, PipelinePorts } from './pipeline-ports.bridge';
 
@@ -59,7 +60,7 @@ export class AdminE2eHarness {
   app: INestApplication | undefined;
   readonly logs = new LogSink();
   readonly topics: { created: string; updated: string; dlq: string };
-  readonly cipher: LocalDataCipher;
+  readonly cipher: DataCipher;
   private baseUrl = '';
   private producer: Producer | undefined;
 
@@ -71,7 +72,7 @@ export class AdminE2eHarness {
     topics: { created: string; updated: string; dlq: string },
   ) {
     this.topics = topics;
-    this.cipher = new LocalDataCipher(parseKeyRing(env.DATA_ENCRYPTION_KEYS));
+    this.cipher = serviceCipher(database.dataSource, env.DATA_ENCRYPTION_KEYS);
   }
 
   static async create(options: { env?: Record<string, string> } = {}): Promise<AdminE2eHarness> {
@@ -215,7 +216,7 @@ export class AdminE2eHarness {
         workspaceId,
         urls.identityUrl,
         urls.privilegeCloudUrl,
-        await this.cipher.encrypt('irrelevant-secret', CLIENT_SECRET_CIPHER_CONTEXT),
+        await this.cipher.encrypt('irrelevant-secret', CLIENT_SECRET_CIPHER_CONTEXT, workspaceId),
         SAFE,
         PLATFORM,
       ],
@@ -228,7 +229,7 @@ export class AdminE2eHarness {
     record: ConsumedRecord,
     overrides: { status?: string } = {},
   ): Promise<string> {
-    const ciphertext = await new CipherRecordSealer(this.cipher).seal(record, 'backup-failure');
+    const ciphertext = await new CipherRecordSealer(this.cipher).seal(record, 'backup-failure', workspaceId);
     const [row] = await this.database.dataSource.query<{ id: string }[]>(
       `INSERT INTO backup_failure (workspace_id, account_id, version, event_id, source_topic, source_partition, source_offset,
                                    error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic, status)

@@ -28,8 +28,10 @@ export function pipelinePortsModule(ports: PipelinePorts): Type | DynamicModule 
     invalidate: (id) => required(ports.targets).invalidate(id),
   };
   const sealer: RecordSealerPort = {
-    seal: (record: ConsumedRecord, purpose: Purpose) => required(ports.sealer).seal(record, purpose),
-    open: (ciphertext: string, purpose: Purpose) => required(ports.sealer).open(ciphertext, purpose),
+    seal: (record: ConsumedRecord, purpose: Purpose, workspaceId: string | undefined) =>
+      required(ports.sealer).seal(record, purpose, workspaceId),
+    open: (ciphertext: string, purpose: Purpose, workspaceId: string | undefined) =>
+      required(ports.sealer).open(ciphertext, purpose, workspaceId),
   };
   return {
     module: PipelinePortsBridgeModule,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { type Kafka, type Producer } from 'kafkajs';
-import { LocalDataCipher, parseKeyRing } from '@vault-backup/crypto';
+import { type DataCipher } from '@vault-backup/crypto';
 import {
   type AccountEventData,
   buildAccountEventRecord,
@@ -21,6 +21,7 @@ import {
 import { startBackupService } from '../../../src/bootstrap';
 import { type BackupConfig, loadBackupConfig } from '../../../src/config/backup.config';
 import { insertEnabledConfiguration } from '../../support/enabled-configuration';
+import { serviceCipher } from '../../support/service-cipher';
 import { serviceTestEnv } from '../../support/service-test.env';
 import { createSimulatorTenant, SAFE } from '../../support/simulator-tenants';
 
@@ -53,7 +54,7 @@ export class BackupE2eHarness {
     readonly kafka: Kafka,
     readonly topics: { created: string; updated: string; dlq: string },
     readonly env: Record<string, string>,
-    readonly cipher: LocalDataCipher,
+    readonly cipher: DataCipher,
   ) {}
 
   static async create(options: HarnessOptions = {}): Promise<BackupE2eHarness> {
@@ -79,7 +80,7 @@ export class BackupE2eHarness {
       kafka,
       topics,
       env,
-      new LocalDataCipher(parseKeyRing(keyRing)),
+      serviceCipher(database.dataSource, keyRing),
     );
   }
 
