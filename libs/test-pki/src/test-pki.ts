@@ -29,7 +29,7 @@ export interface CertificateAuthority extends CertificateFiles {
 export type CertificatePurpose = 'server' | 'client';
 
 /** Creates a throwaway directory (0700) for keys; the caller removes it with `removePkiDir`. */
-export async function createPkiDir(prefix = 'cyberark-sim-pki-'): Promise<string> {
+export async function createPkiDir(prefix = 'test-pki-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   await chmod(dir, 0o700);
   return dir;
@@ -41,7 +41,7 @@ export async function removePkiDir(dir: string): Promise<void> {
 
 export async function createCertificateAuthority(
   dir: string,
-  commonName = 'CyberArk Simulator Test CA',
+  commonName = 'Simulator Test CA',
 ): Promise<CertificateAuthority> {
   const certFile = join(dir, 'ca.crt');
   const keyFile = join(dir, 'ca.key');

@@ -14,3 +14,7 @@ export * from './history/account-workload';
 export * from './history/history-checker';
 export * from './history/event-latency';
 export * from './history/poison-records';
+export * from './key-vault-simulator/key-vault-simulator-control.types';
+export * from './key-vault-simulator/key-vault-simulator-control.client';
+export * from './key-vault-simulator/key-vault-simulator-process';
+export * from './key-vault-simulator/key-vault-sdk-options';

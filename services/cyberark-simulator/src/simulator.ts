@@ -3,6 +3,12 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { type Server as HttpsServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { type Logger } from 'pino';
+import {
+  createCertificateAuthority,
+  createPkiDir,
+  issueCertificate,
+  removePkiDir,
+} from '@vault-backup/test-pki';
 import { createCcpServer, type CcpTlsMaterial } from './ccp/ccp.server';
 import { type CcpAuthority, ControlApi } from './control/control.handler';
 import { type SeedDocument } from './control/control.schemas';
@@ -12,7 +18,6 @@ import { TimerRegistry } from './http/timer-registry';
 import { TokenIssuer } from './identity/token-issuer';
 import { RequestLog } from './request-log/request-log';
 import { SimulatorState } from './state/simulator-state';
-import { createCertificateAuthority, createPkiDir, issueCertificate, removePkiDir } from './tls/test-pki';
 import { WriteLog } from './write-log/write-log';
 
 export interface CcpTlsFiles {
@@ -106,8 +111,8 @@ async function prepareCcpTls(files: CcpTlsFiles | undefined): Promise<CcpSetup> 
       cleanup: () => Promise.resolve(),
     };
   }
-  const dir = await createPkiDir();
-  const ca = await createCertificateAuthority(dir);
+  const dir = await createPkiDir('cyberark-sim-pki-');
+  const ca = await createCertificateAuthority(dir, 'CyberArk Simulator Test CA');
   const server = await issueCertificate(ca, 'localhost', 'server');
   return {
     tls: { certPem: server.certPem, keyPem: server.keyPem, caPem: ca.certPem },

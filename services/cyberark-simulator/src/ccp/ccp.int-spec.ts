@@ -1,5 +1,11 @@
 import pino from 'pino';
 import {
+  createCertificateAuthority,
+  createPkiDir,
+  issueCertificate,
+  removePkiDir,
+} from '@vault-backup/test-pki';
+import {
   type Harness,
   PLATFORM,
   SAFE,
@@ -10,7 +16,6 @@ import {
   startHarness,
 } from '../../test/simulator-harness';
 import { startSimulator } from '../simulator';
-import { createCertificateAuthority, createPkiDir, issueCertificate, removePkiDir } from '../tls/test-pki';
 
 interface IssuedCertificate {
   certPem: string;

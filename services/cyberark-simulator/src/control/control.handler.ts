@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
 import { type z } from 'zod';
+import { type CertificateFiles } from '@vault-backup/test-pki';
 import { readBody } from '../http/body-reader';
 import { SimulatedHttpError } from '../http/http.errors';
 import { type Reply } from '../http/http.types';
@@ -9,7 +10,6 @@ import { Router } from '../http/router';
 import { type RequestLog } from '../request-log/request-log';
 import { type SimulatorState } from '../state/simulator-state';
 import { type TenantState } from '../state/tenant-state';
-import { type CertificateFiles } from '../tls/test-pki';
 import { type WriteLog } from '../write-log/write-log';
 import { ControlErrors } from './control.errors';
 import {

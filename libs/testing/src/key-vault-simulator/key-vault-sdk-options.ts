@@ -1,0 +1,59 @@
+import { Agent } from 'node:https';
+import { type ClientSecretCredentialOptions } from '@azure/identity';
+import { type CryptographyClientOptions, type KeyClientOptions } from '@azure/keyvault-keys';
+
+type AdditionalPolicy = NonNullable<KeyClientOptions['additionalPolicies']>[number];
+
+/** What the Azure SDK needs to reach a Key Vault simulator; `process` or in-process, both have these. */
+export interface KeyVaultSimulatorEndpoint {
+  authorityHost: string;
+  caPem: string;
+}
+
+export interface KeyVaultSimulatorSdkOptions {
+  /** `authorityHost`, `disableInstanceDiscovery: true` and the CA-trusting agent. */
+  credentialOptions: ClientSecretCredentialOptions;
+  /** `disableChallengeResourceVerification: true` and the CA-trusting agent; also fits CryptographyClient. */
+  clientOptions: KeyClientOptions & CryptographyClientOptions;
+  /** Closes the agent's kept-alive sockets. */
+  close(): void;
+}
+
+/**
+ * A per-call pipeline policy that sends every request through an agent trusting the simulator's
+ * CA: core-rest-pipeline's `agentPolicy` does the same, written out so libs/testing needs no
+ * transitive dependency.
+ */
+export function trustSimulatorCa(agent: Agent): AdditionalPolicy {
+  return {
+    position: 'perCall',
+    policy: {
+      name: 'keyVaultSimulatorAgentPolicy',
+      sendRequest: (request, next) => {
+        request.agent = agent;
+        return next(request);
+      },
+    },
+  };
+}
+
+/**
+ * SDK options for the simulator. Loopback vaults need `disableChallengeResourceVerification` (the
+ * SDK otherwise insists the vault host ends in `.vault.azure.net`) and MSAL needs
+ * `disableInstanceDiscovery` for a non-Microsoft authority. Never use these against real Azure.
+ */
+export function keyVaultSimulatorSdkOptions(
+  endpoint: KeyVaultSimulatorEndpoint,
+): KeyVaultSimulatorSdkOptions {
+  const agent = new Agent({ ca: endpoint.caPem, keepAlive: true });
+  const additionalPolicies = [trustSimulatorCa(agent)];
+  return {
+    credentialOptions: {
+      authorityHost: endpoint.authorityHost,
+      disableInstanceDiscovery: true,
+      additionalPolicies,
+    },
+    clientOptions: { disableChallengeResourceVerification: true, additionalPolicies },
+    close: () => agent.destroy(),
+  };
+}
