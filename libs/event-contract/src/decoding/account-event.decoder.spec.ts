@@ -384,6 +384,18 @@ describe('decodeAccountEvent', () => {
         expect(event.data.encryptedSecrets).toEqual({ ...jwe, aad: 'YWFk', header: { x5t: 'abc' } });
       });
 
+      it.each(['vault.azure.cn', 'vault.usgovcloudapi.net'])(
+        'accepts the kid of a vault in a sovereign cloud (%s)',
+        (suffix) => {
+          const kid = `https://example-kv.${suffix}/keys/backup/0123456789abcdef0123456789abcdef`;
+          const jwe = jweWithHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid });
+
+          expect(
+            decoded(recordFor(mode, { data: validData({ encryptedSecrets: jwe }) })).data.encryptedSecrets,
+          ).toEqual(jwe);
+        },
+      );
+
       it.each<[string, Record<string, unknown>, string]>([
         [
           'alg RSA1_5',
