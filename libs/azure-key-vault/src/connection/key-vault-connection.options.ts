@@ -1,0 +1,133 @@
+import { type Secret } from '@vault-backup/config';
+import { ConfigurationError } from '@vault-backup/errors';
+import { KeyVaultUrlPolicy } from '../vault-url/key-vault-url.policy';
+
+/** How the adapter authenticates to Entra ID for one vault. */
+export type KeyVaultCredentialConfig =
+  /** A workspace's own service principal (the product's five fields). */
+  | {
+      readonly kind: 'client-secret';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: Secret;
+    }
+  /**
+   * The service's own key, from Kubernetes workload identity. Unset fields fall back to what the
+   * workload identity webhook injects (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_FEDERATED_TOKEN_FILE`).
+   */
+  | {
+      readonly kind: 'workload-identity';
+      readonly tenantId?: string;
+      readonly clientId?: string;
+      readonly tokenFilePath?: string;
+    }
+  /** `DefaultAzureCredential`'s chain (environment, workload identity, managed identity, Azure CLI…): local development. */
+  | { readonly kind: 'default'; readonly tenantId?: string };
+
+/** One key in one vault, reached with one credential. */
+export interface KeyVaultKeyTarget {
+  /** A Vault URI or a bare vault name; normalised by the URL policy. */
+  readonly vaultUrl: string;
+  /** The key's name; its current version is used and rotations follow. */
+  readonly keyName: string;
+  readonly credential: KeyVaultCredentialConfig;
+}
+
+/** Process-wide settings of the adapter (the operator's, never a customer's). */
+export interface KeyVaultAdapterOptions {
+  /** Which vault addresses are allowed. Default: every supported cloud, no loopback. */
+  readonly urlPolicy?: KeyVaultUrlPolicy;
+  /**
+   * Entra ID authority override, for simulators (MSAL then needs `disableInstanceDiscovery`, which is
+   * set with it). Default: the authority of the vault's cloud, derived from its DNS suffix.
+   */
+  readonly authorityHost?: string;
+  /** A CA certificate (PEM) trusted besides the system roots, e.g. a simulator's throwaway CA. */
+  readonly extraCaPem?: string;
+  /** Per HTTP request, token requests included. Default 10 s. */
+  readonly requestTimeoutMs?: number;
+  /** Per operation (challenge, token and the call itself). Default 30 s. */
+  readonly operationTimeoutMs?: number;
+  /** Connections kept by the factory (least recently used first out). Default 1000. */
+  readonly maxConnections?: number;
+  /** Key versions per connection whose CryptographyClient is kept. Default 8. */
+  readonly maxKeyVersionsPerConnection?: number;
+  readonly now?: () => number;
+}
+
+export interface ResolvedAdapterOptions {
+  readonly urlPolicy: KeyVaultUrlPolicy;
+  readonly authorityHost?: string;
+  readonly extraCaPem?: string;
+  readonly requestTimeoutMs: number;
+  readonly operationTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxKeyVersionsPerConnection: number;
+  readonly now: () => number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
+const MAX_TIMEOUT_MS = 300_000;
+
+/** Validates once, at boot: a bad setting fails the process, not the first backup. */
+export function resolveAdapterOptions(options: KeyVaultAdapterOptions = {}): ResolvedAdapterOptions {
+  const problems: string[] = [];
+  const read = (name: keyof KeyVaultAdapterOptions, fallback: number, max: number): number =>
+    positiveInteger(options[name], fallback, max, name, problems);
+  const requestTimeoutMs = read('requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMEOUT_MS);
+  const operationTimeoutMs = read('operationTimeoutMs', DEFAULT_OPERATION_TIMEOUT_MS, MAX_TIMEOUT_MS);
+  const maxConnections = read('maxConnections', 1_000, 1_000_000);
+  const maxKeyVersions = read('maxKeyVersionsPerConnection', 8, 1_000);
+  const authorityHost =
+    options.authorityHost === undefined ? undefined : normalizeAuthority(options.authorityHost, problems);
+  if (options.extraCaPem !== undefined && !options.extraCaPem.includes('-----BEGIN CERTIFICATE-----')) {
+    problems.push('extraCaPem must be a PEM certificate');
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems.map((problem) => `Key Vault: ${problem}`));
+  return {
+    urlPolicy: options.urlPolicy ?? new KeyVaultUrlPolicy(),
+    ...(authorityHost === undefined ? {} : { authorityHost }),
+    ...(options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem }),
+    requestTimeoutMs,
+    operationTimeoutMs,
+    maxConnections,
+    maxKeyVersionsPerConnection: maxKeyVersions,
+    now: options.now ?? Date.now,
+  };
+}
+
+function positiveInteger(
+  value: unknown,
+  fallback: number,
+  max: number,
+  name: string,
+  problems: string[],
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    problems.push(`${name} must be an integer from 1 to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+/** MSAL accepts only https authorities; ours are bare origins (the tenant is appended per credential). */
+function normalizeAuthority(raw: string, problems: string[]): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    problems.push('authorityHost must be an absolute https URL');
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.search !== '' || url.hash !== '') {
+    problems.push('authorityHost must be an https origin without user, query or fragment');
+    return undefined;
+  }
+  if (url.pathname !== '/') {
+    problems.push('authorityHost must not have a path (the tenant id is appended to it)');
+    return undefined;
+  }
+  return url.origin;
+}
