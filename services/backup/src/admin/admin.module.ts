@@ -10,12 +10,14 @@ import { type OpenAPIObject } from '@nestjs/swagger';
 import { type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
 import { type DataCipher } from '@vault-backup/crypto';
+import { type KeyVaultConnectionFactory } from '@vault-backup/azure-key-vault';
 import { type CyberArkClientFactory } from '@vault-backup/cyberark';
 import { type TenantUrlPolicy } from '@vault-backup/url-policy';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
 import { DATA_CIPHER } from '../crypto/crypto.tokens';
 import { CYBERARK_CLIENT_FACTORY } from '../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../database/database.tokens';
+import { KEY_VAULT_CONNECTIONS } from '../key-vault/key-vault.tokens';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { WORKSPACE_TARGETS, type WorkspaceTargetsPort } from '../pipeline/ports/workspace-targets.port';
 import { type AdminConfig } from './admin.config';
@@ -26,6 +28,8 @@ import {
   CONFIGURATION_STORE,
   CYBERARK_PROBE,
   FAILURE_STORE,
+  KEY_INTEGRATION_STORE,
+  KEY_VAULT_PROBE,
   TENANT_URL_POLICY,
 } from './admin.tokens';
 import { AuditLogController } from './audit/audit-log.controller';
@@ -39,6 +43,10 @@ import { ClientSecretBox } from './configuration/client-secret.box';
 import { PgConfigurationStore } from './configuration/pg-configuration.store';
 import { CyberArkProbe } from './cyberark-probe/cyberark-probe.adapter';
 import { FailureReplayService } from './failures/failure-replay.service';
+import { KeyIntegrationController } from './key-integration/key-integration.controller';
+import { KeyIntegrationService } from './key-integration/key-integration.service';
+import { KeyVaultProbe } from './key-integration/key-vault.probe';
+import { PgKeyIntegrationStore } from './key-integration/pg-key-integration.store';
 import { FailuresController } from './failures/failures.controller';
 import { FailuresService } from './failures/failures.service';
 import { PgFailureStore } from './failures/pg-failure.store';
@@ -71,6 +79,7 @@ export interface AdminModuleOptions {
 
 const API_CONTROLLERS = [
   BackupSetupController,
+  KeyIntegrationController,
   FailuresController,
   AuditLogController,
   VaultBackupsController,
@@ -78,7 +87,7 @@ const API_CONTROLLERS = [
 
 /**
  * The admin REST API under /api/v1: setup of a workspace's vault backup (connect, validate targets,
- * enable), options, failures and their replay, the audit log, the operators' overview, and the
+ * enable), its own Azure Key Vault key, options, failures and their replay, the audit log, the operators' overview, and the
  * OpenAPI document at /api/openapi.json. Also registers the global tenant URL policy.
  */
 @Module({})
@@ -119,6 +128,18 @@ export class AdminModule implements NestModule {
           useFactory: (dataSource: DataSource, auditLog: AuditLogStore) =>
             new PgFailureStore(dataSource, auditLog),
         },
+        {
+          provide: KEY_INTEGRATION_STORE,
+          inject: [DATA_SOURCE, AUDIT_LOG_STORE],
+          useFactory: (dataSource: DataSource, auditLog: AuditLogStore) =>
+            new PgKeyIntegrationStore(dataSource, auditLog),
+        },
+        {
+          provide: KEY_VAULT_PROBE,
+          inject: [KEY_VAULT_CONNECTIONS],
+          useFactory: (connections: KeyVaultConnectionFactory) => new KeyVaultProbe(connections),
+        },
+        KeyIntegrationService,
         {
           provide: CYBERARK_PROBE,
           inject: [TENANT_URL_POLICY, BACKUP_CONFIG],

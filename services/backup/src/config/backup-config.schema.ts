@@ -68,6 +68,17 @@ export const backupEnvSchema = z.object({
     .default(3_600_000),
   FINGERPRINT_KEY: envSecret(),
   LOCAL_UNWRAP_KEYS_FILE: z.string().min(1).optional(),
+
+  KEY_VAULT_REQUEST_TIMEOUT: envDuration().default(10_000),
+  KEY_VAULT_AUTHORITY_HOST: envUrl(['https:']).optional(),
+  KEY_VAULT_EXTRA_CA_FILE: z.string().min(1).optional(),
+  KEY_VAULT_ALLOW_INSECURE_LOOPBACK: envBool().default(false),
+  CONTENT_KEY_CACHE_TTL: envDuration()
+    .refine((ms) => ms >= 1_000, 'must be at least 1s')
+    .default(600_000),
+  CONTENT_KEY_CACHE_MAX: envInt({ min: 1, max: 100_000 }).default(1_000),
+  SERVICE_KEY_VAULT_URL: z.string().min(1).optional(),
+  SERVICE_KEY_NAME: z.string().min(1).optional(),
 });
 
 export type BackupEnv = z.infer<typeof backupEnvSchema>;

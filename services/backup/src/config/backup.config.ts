@@ -88,6 +88,21 @@ export interface BackupConfig {
     /** Development only: a JSON file `{ "<kid>": "<PEM private key>" }` standing in for Key Vault. */
     readonly localUnwrapKeysFile?: string;
   };
+  /** Azure Key Vault: the workspaces' own keys, and optionally the service key. */
+  readonly keyVault: {
+    readonly requestTimeoutMs: number;
+    /** Entra ID authority override (simulators); by default the authority of the vault's cloud. */
+    readonly authorityHost?: string;
+    /** A PEM file of a CA trusted besides the system roots for Key Vault and Entra ID (simulators). */
+    readonly extraCaFile?: string;
+    /** Demo and tests: vaults on loopback addresses. */
+    readonly allowInsecureLoopback: boolean;
+    /** Unwrapped content keys of event secrets, per workspace: how long, how many. */
+    readonly contentKeyCacheTtlMs: number;
+    readonly contentKeyCacheMax: number;
+    /** The service key in Key Vault (workload identity); unset: the DATA_ENCRYPTION_KEYS ring wraps data keys. */
+    readonly serviceKey?: { readonly vaultUrl: string; readonly keyName: string };
+  };
 }
 
 export const BACKUP_CONFIG = Symbol('BACKUP_CONFIG');
@@ -185,7 +200,25 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
       fingerprintKey: env.FINGERPRINT_KEY,
       ...(env.LOCAL_UNWRAP_KEYS_FILE ? { localUnwrapKeysFile: env.LOCAL_UNWRAP_KEYS_FILE } : {}),
     },
+    keyVault: {
+      requestTimeoutMs: env.KEY_VAULT_REQUEST_TIMEOUT,
+      ...(env.KEY_VAULT_AUTHORITY_HOST ? { authorityHost: env.KEY_VAULT_AUTHORITY_HOST } : {}),
+      ...(env.KEY_VAULT_EXTRA_CA_FILE ? { extraCaFile: env.KEY_VAULT_EXTRA_CA_FILE } : {}),
+      allowInsecureLoopback: env.KEY_VAULT_ALLOW_INSECURE_LOOPBACK,
+      contentKeyCacheTtlMs: env.CONTENT_KEY_CACHE_TTL,
+      contentKeyCacheMax: env.CONTENT_KEY_CACHE_MAX,
+      ...serviceKeyOf(env),
+    },
   };
+}
+
+/** Both or neither: a vault without a key name (or the reverse) is a typo, not a choice. */
+function serviceKeyOf(env: BackupEnv): { serviceKey?: { vaultUrl: string; keyName: string } } {
+  const { SERVICE_KEY_VAULT_URL: vaultUrl, SERVICE_KEY_NAME: keyName } = env;
+  if (vaultUrl === undefined && keyName === undefined) return {};
+  if (vaultUrl === undefined || keyName === undefined)
+    throw new ConfigurationError(['SERVICE_KEY_VAULT_URL and SERVICE_KEY_NAME must be set together']);
+  return { serviceKey: { vaultUrl, keyName } };
 }
 
 /** A token request, then attempts bounded by the retry budget, the last of which may take a full timeout. */

@@ -17,8 +17,8 @@ import {
   parseKeyRing,
   parseSymmetricKey,
 } from '@vault-backup/crypto';
-import { AppError, ConfigurationError } from '@vault-backup/errors';
-import { type ProtectedAccountSecrets } from '@vault-backup/event-contract';
+import { type KeyVaultConnectionFactory } from '@vault-backup/azure-key-vault';
+import { ConfigurationError } from '@vault-backup/errors';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
 import { DATA_SOURCE } from '../database/database.tokens';
 import { type FieldHasher } from '../pipeline/mapping/account-fingerprint';
@@ -28,19 +28,19 @@ import {
   DATA_KEY_STORE,
   ENVELOPE_DATA_CIPHER,
   FIELD_HASHER,
-  SECRETS_DECRYPTOR,
   SERVICE_DATA_CIPHER,
   SERVICE_KEY_WRAPPER,
   WORKSPACE_KEY_WRAPPERS,
 } from './crypto.tokens';
+import { keyVaultProviders, keyVaultServiceKey } from '../key-vault/key-vault.providers';
+import {
+  DEVELOPMENT_SECRETS_DECRYPTOR,
+  KEY_VAULT_CONNECTIONS,
+  WORKSPACE_KEY_REGISTRY,
+  WORKSPACE_SECRETS_DECRYPTOR,
+} from '../key-vault/key-vault.tokens';
+import { WORKSPACE_KEYS } from '../key-vault/workspace-keys.port';
 import { PgDataKeyStore } from './pg-data-key.store';
-
-/** No key service is configured for `encryptedSecrets`: an operator must provide one, then replay. */
-export class DecryptionKeyUnavailableError extends AppError {
-  readonly code = 'DECRYPTION_KEY_UNAVAILABLE';
-  readonly retriable = false;
-  readonly errorClass = 'decryption-key-unavailable';
-}
 
 function fieldHasher(config: BackupConfig): FieldHasher {
   const fingerprinter = new Fingerprinter(
@@ -50,24 +50,25 @@ function fieldHasher(config: BackupConfig): FieldHasher {
 }
 
 /**
- * `LOCAL_UNWRAP_KEYS_FILE` (development and tests): `{ "<versioned kid>": "<PEM RSA private key>" }`.
- * Production unwraps through the customer's Azure Key Vault instead (the customer-managed-key work).
+ * `LOCAL_UNWRAP_KEYS_FILE` (development and tests): `{ "<versioned kid>": "<PEM RSA private key>" }`, for
+ * workspaces without a key integration. Production decrypts with each workspace's own Key Vault key.
  */
-function secretsDecryptor(config: BackupConfig): (jwe: unknown) => Promise<ProtectedAccountSecrets> {
+function developmentDecryptor(config: BackupConfig): JweSecretsDecryptor | null {
   const file = config.crypto.localUnwrapKeysFile;
-  if (!file) {
-    return () =>
-      Promise.reject(
-        new DecryptionKeyUnavailableError(
-          'encryptedSecrets cannot be decrypted: no key service is configured',
-        ),
-      );
-  }
+  if (!file) return null;
   const keys = readUnwrapKeys(file);
-  const decryptor = new JweSecretsDecryptor(new LocalRsaKeyUnwrapper(keys), {
-    trustedKeyIds: [...keys.keys()],
-  });
-  return (jwe) => decryptor.decrypt(jwe);
+  return new JweSecretsDecryptor(new LocalRsaKeyUnwrapper(keys), { trustedKeyIds: [...keys.keys()] });
+}
+
+/** The service key: in Key Vault when SERVICE_KEY_VAULT_URL is set, else the DATA_ENCRYPTION_KEYS ring. */
+async function serviceKeyWrapper(
+  config: BackupConfig,
+  vault: KeyVaultConnectionFactory,
+): Promise<KeyWrapper> {
+  return (
+    (await keyVaultServiceKey(config, vault)) ??
+    new LocalKeyWrapper(parseKeyRing(config.crypto.dataEncryptionKeys.reveal()))
+  );
 }
 
 function readUnwrapKeys(file: string): Map<string, KeyObject> {
@@ -105,6 +106,10 @@ function envelopeCipher(
 }
 
 const EXPORTED = [
+  WORKSPACE_KEYS,
+  KEY_VAULT_CONNECTIONS,
+  WORKSPACE_KEY_REGISTRY,
+  WORKSPACE_SECRETS_DECRYPTOR,
   DATA_CIPHER,
   SERVICE_DATA_CIPHER,
   ENVELOPE_DATA_CIPHER,
@@ -113,7 +118,6 @@ const EXPORTED = [
   SERVICE_KEY_WRAPPER,
   WORKSPACE_KEY_WRAPPERS,
   FIELD_HASHER,
-  SECRETS_DECRYPTOR,
 ];
 
 @Global()
@@ -121,12 +125,11 @@ const EXPORTED = [
   providers: [
     {
       provide: SERVICE_KEY_WRAPPER,
-      inject: [BACKUP_CONFIG],
-      useFactory: (config: BackupConfig): KeyWrapper =>
-        new LocalKeyWrapper(parseKeyRing(config.crypto.dataEncryptionKeys.reveal())),
+      inject: [BACKUP_CONFIG, KEY_VAULT_CONNECTIONS],
+      useFactory: serviceKeyWrapper,
     },
-    // Replaced by the key-integration provider once workspaces can bring their own key.
-    { provide: WORKSPACE_KEY_WRAPPERS, useFactory: (): WorkspaceKeyWrappers => new NoWorkspaceKeys() },
+    ...keyVaultProviders(),
+    { provide: DEVELOPMENT_SECRETS_DECRYPTOR, inject: [BACKUP_CONFIG], useFactory: developmentDecryptor },
     {
       provide: DATA_KEY_STORE,
       inject: [DATA_SOURCE],
@@ -151,7 +154,6 @@ const EXPORTED = [
         new DataKeyRewrapper(store, { service, workspaceKeys }),
     },
     { provide: FIELD_HASHER, inject: [BACKUP_CONFIG], useFactory: fieldHasher },
-    { provide: SECRETS_DECRYPTOR, inject: [BACKUP_CONFIG], useFactory: secretsDecryptor },
   ],
   exports: EXPORTED,
 })

@@ -1,6 +1,5 @@
 export const DATA_CIPHER = Symbol('DATA_CIPHER');
 export const FIELD_HASHER = Symbol('FIELD_HASHER');
-export const SECRETS_DECRYPTOR = Symbol('SECRETS_DECRYPTOR');
 /** The service key data keys are wrapped with (`KeyWrapper`): the key ring from DATA_ENCRYPTION_KEYS for now. */
 export const SERVICE_KEY_WRAPPER = Symbol('SERVICE_KEY_WRAPPER');
 /** The workspaces' own keys (`WorkspaceKeyWrappers`); by default no workspace has one. */

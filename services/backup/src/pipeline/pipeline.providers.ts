@@ -14,14 +14,16 @@ import {
   type TopicLimitReader,
 } from '@vault-backup/kafka';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
-import { DATA_CIPHER, FIELD_HASHER, SECRETS_DECRYPTOR } from '../crypto/crypto.tokens';
+import { DATA_CIPHER, FIELD_HASHER } from '../crypto/crypto.tokens';
+import { WORKSPACE_SECRETS_DECRYPTOR } from '../key-vault/key-vault.tokens';
+import { type WorkspaceSecretsDecryptor } from '../key-vault/workspace-secrets.decryptor';
 import { CYBERARK_CLIENT_FACTORY } from '../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../database/database.tokens';
 import { KAFKA_CLIENT, RECORD_PRODUCER, TOPIC_LIMITS } from '../kafka/kafka.tokens';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { CyberArkGateway } from './adapters/cyberark-gateway.adapter';
 import { DeadLetterPublisher } from './adapters/dead-letter.publisher';
-import { EventSecretsResolver, type SecretsDecryptor } from './adapters/event-secrets.resolver';
+import { EventSecretsResolver } from './adapters/event-secrets.resolver';
 import { PgWorkspaceTargets } from './adapters/pg-workspace-targets.adapter';
 import { CipherRecordSealer } from './adapters/record-sealer.adapter';
 import { AccountJobRunner } from './batch/account-job.runner';
@@ -111,8 +113,9 @@ export const pipelineProviders: Provider[] = [
   },
   {
     provide: SECRETS_RESOLVER,
-    inject: [SECRETS_DECRYPTOR],
-    useFactory: (decrypt: SecretsDecryptor) => new EventSecretsResolver(decrypt),
+    inject: [WORKSPACE_SECRETS_DECRYPTOR],
+    useFactory: (decryptor: WorkspaceSecretsDecryptor) =>
+      new EventSecretsResolver((jwe, workspaceId) => decryptor.decrypt(jwe, workspaceId)),
   },
   {
     provide: RECORD_SEALER,

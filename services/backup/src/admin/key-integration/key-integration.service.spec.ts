@@ -2,6 +2,9 @@ import { type DataCipher } from '@vault-backup/crypto';
 import { UrlNotAllowedError } from '@vault-backup/url-policy';
 import { type RewrapCounts, type WorkspaceKeysPort } from '../../key-vault/workspace-keys.port';
 import { type AuditEntryInput } from '../audit/audit-entry';
+import { type BackupConfiguration, DEFAULT_OPTIONS } from '../configuration/backup-configuration';
+import { ClientSecretBox } from '../configuration/client-secret.box';
+import { type ConfigurationStore } from '../configuration/configuration.store';
 import { RequestValidationError, ResourceNotFoundError, StateConflictError } from '../http/admin.errors';
 import { type Actor } from '../http/request-context';
 import { type KeyIntegrationDto } from './dto/key-integration.dto';
@@ -115,11 +118,29 @@ class RecordingKeys implements WorkspaceKeysPort {
 }
 
 /** Reversible and recognisable: enough to see that the secret is sealed, and opened for re-checks. */
+let sealed = 0;
 const cipher: DataCipher = {
-  encrypt: (plaintext) => Promise.resolve(`sealed(${Buffer.from(plaintext).toString('base64')})`),
-  decrypt: (token) => Promise.resolve(Buffer.from(token.slice(7, -1), 'base64')),
+  encrypt: (plaintext) => {
+    sealed += 1;
+    return Promise.resolve(`sealed${sealed}(${Buffer.from(plaintext).toString('base64')})`);
+  },
+  decrypt: (token) => Promise.resolve(Buffer.from(token.slice(token.indexOf('(') + 1, -1), 'base64')),
 };
 
+/** Only what re-sealing the CyberArk client secret uses. */
+class MemoryConfigurations {
+  row: BackupConfiguration | null = null;
+  find(): Promise<BackupConfiguration | null> {
+    return Promise.resolve(this.row);
+  }
+  save(draft: Omit<BackupConfiguration, 'revision' | 'createdAt' | 'updatedAt'>, revision: number) {
+    const now = new Date();
+    this.row = { ...draft, revision: revision + 1, createdAt: now, updatedAt: now };
+    return Promise.resolve(this.row);
+  }
+}
+
+let configurations: MemoryConfigurations;
 let store: MemoryStore;
 let probe: ScriptedProbe;
 let keys: RecordingKeys;
@@ -129,7 +150,15 @@ beforeEach(() => {
   store = new MemoryStore();
   probe = new ScriptedProbe();
   keys = new RecordingKeys();
-  service = new KeyIntegrationService(store, probe, cipher, keys);
+  configurations = new MemoryConfigurations();
+  service = new KeyIntegrationService(
+    store,
+    probe,
+    cipher,
+    keys,
+    configurations as unknown as ConfigurationStore,
+    new ClientSecretBox(cipher),
+  );
 });
 
 describe('KeyIntegrationService', () => {
@@ -148,6 +177,40 @@ describe('KeyIntegrationService', () => {
     expect(store.audits.map((entry) => entry.action)).toEqual(['key-connected']);
     expect(JSON.stringify(store.audits)).not.toContain('MARKER');
     expect(keys.calls).toEqual([`changed ${WS}`, `rewrap ${WS}`]);
+  });
+
+  it("re-seals the workspace's CyberArk client secret once its key is set, so it opens only with that key", async () => {
+    const now = new Date();
+    configurations.row = {
+      workspaceId: WS,
+      status: 'enabled',
+      connection: {
+        identityUrl: 'https://a.id.cyberark.cloud',
+        privilegeCloudUrl: 'https://a.privilegecloud.cyberark.cloud',
+        clientId: 'svc',
+        clientSecretCiphertext: await cipher.encrypt('cyberark-secret', 'client-secret', WS),
+      },
+      targets: null,
+      options: DEFAULT_OPTIONS,
+      lastCheck: null,
+      connectedAt: now,
+      validatedAt: now,
+      enabledAt: now,
+      revision: 3,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const before = configurations.row.connection?.clientSecretCiphertext;
+
+    await service.replace(WS, body(), ACTOR);
+
+    expect(configurations.row.revision).toBe(4);
+    expect(configurations.row.connection?.clientSecretCiphertext).not.toBe(before);
+    expect(
+      Buffer.from(
+        await cipher.decrypt(configurations.row.connection!.clientSecretCiphertext, 'x', WS),
+      ).toString(),
+    ).toBe('cyberark-secret');
   });
 
   it('stores nothing when a check fails, and audits the failed checks by name', async () => {

@@ -4,12 +4,15 @@ import { isAppError } from '@vault-backup/errors';
 import { type DataCipher } from '@vault-backup/crypto';
 import { UrlNotAllowedError } from '@vault-backup/url-policy';
 import { DATA_CIPHER } from '../../crypto/crypto.tokens';
+import { keyPrefixOf } from '../../key-vault/workspace-key';
 import {
   type RewrapCounts,
   WORKSPACE_KEYS,
   type WorkspaceKeysPort,
 } from '../../key-vault/workspace-keys.port';
-import { KEY_INTEGRATION_STORE, KEY_VAULT_PROBE } from '../admin.tokens';
+import { CONFIGURATION_STORE, KEY_INTEGRATION_STORE, KEY_VAULT_PROBE } from '../admin.tokens';
+import { ClientSecretBox } from '../configuration/client-secret.box';
+import { type ConfigurationStore } from '../configuration/configuration.store';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { RequestValidationError, ResourceNotFoundError, StateConflictError } from '../http/admin.errors';
 import { type Actor } from '../http/request-context';
@@ -47,6 +50,8 @@ export class KeyIntegrationService {
     @Inject(KEY_VAULT_PROBE) private readonly probe: KeyVaultProbePort,
     @Inject(DATA_CIPHER) private readonly cipher: DataCipher,
     @Inject(WORKSPACE_KEYS) private readonly keys: WorkspaceKeysPort,
+    @Inject(CONFIGURATION_STORE) private readonly configurations: ConfigurationStore,
+    private readonly connectionSecrets: ClientSecretBox,
   ) {}
 
   async get(workspaceId: string): Promise<KeyIntegrationViewDto> {
@@ -99,7 +104,9 @@ export class KeyIntegrationService {
       ],
     );
     this.keys.changed(workspaceId);
-    const rewrap = existing?.keyId === saved.keyId ? undefined : await this.keys.rewrap(workspaceId);
+    const keyChanged = existing?.keyId !== saved.keyId;
+    const rewrap = keyChanged ? await this.keys.rewrap(workspaceId) : undefined;
+    if (keyChanged) await this.resealConnectionSecret(workspaceId);
     return {
       status: 'passed',
       report: reportDto(probed.report),
@@ -183,6 +190,23 @@ export class KeyIntegrationService {
     this.keys.changed(workspaceId);
   }
 
+  /**
+   * Data keys cannot gain a share after the fact, so the one secret every backup of the workspace needs,
+   * its CyberArk client secret, is sealed again now: from here on it opens only with the workspace's key.
+   */
+  private async resealConnectionSecret(workspaceId: string): Promise<void> {
+    const configuration = await this.configurations.find(workspaceId);
+    if (!configuration?.connection) return;
+    const { connection, revision, createdAt: _created, updatedAt: _updated, ...draft } = configuration;
+    const secret = await this.connectionSecrets.open(workspaceId, connection.clientSecretCiphertext);
+    const clientSecretCiphertext = await this.connectionSecrets.seal(workspaceId, secret);
+    await this.configurations.save(
+      { ...draft, connection: { ...connection, clientSecretCiphertext } },
+      revision,
+      [],
+    );
+  }
+
   private async detachOrRefuse(workspaceId: string, action: string): Promise<RewrapCounts> {
     let counts: RewrapCounts;
     try {
@@ -244,7 +268,7 @@ function accessLost(action: string, code?: string): StateConflictError {
 }
 
 function keyPrefix(integration: { vaultUrl: string; keyName: string }): string {
-  return `${integration.vaultUrl}/keys/${integration.keyName}`.toLowerCase();
+  return keyPrefixOf(integration).toLowerCase();
 }
 
 function checkFailed(

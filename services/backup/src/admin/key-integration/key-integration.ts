@@ -1,47 +1,17 @@
+import {
+  KEY_VALIDATION_CHECKS,
+  type KeyValidationCheck,
+  type KeyValidationReport,
+} from '@vault-backup/azure-key-vault';
 import { type Secret } from '@vault-backup/config';
+import { type RsaPublicJwk } from '../../key-vault/workspace-key';
 
-/** The checks of a workspace key, in the order they run; each names one problem an admin can fix. */
-export const KEY_CHECK_NAMES = [
-  'vault-url',
-  'authentication',
-  'vault-reachable',
-  'key-found',
-  'key-enabled',
-  'key-dates',
-  'key-type',
-  'key-size',
-  'key-operations',
-  'wrap-permitted',
-  'unwrap-permitted',
-  'round-trip',
-] as const;
+export { KEY_CLIENT_SECRET_CIPHER_CONTEXT, type RsaPublicJwk } from '../../key-vault/workspace-key';
 
-export type KeyCheckName = (typeof KEY_CHECK_NAMES)[number];
-export type KeyCheckStatus = 'passed' | 'failed' | 'skipped';
-
-export interface KeyCheck {
-  readonly name: KeyCheckName;
-  readonly status: KeyCheckStatus;
-  /** Stable slug of what is wrong (e.g. `forbidden`, `key-size`), when failed. */
-  readonly problem?: string;
-  readonly message: string;
-  /** What the admin does about it, when failed. */
-  readonly fix?: string;
-}
-
-export interface KeyCheckReport {
-  readonly outcome: 'passed' | 'failed';
-  /** ISO 8601. */
-  readonly checkedAt: string;
-  readonly checks: readonly KeyCheck[];
-}
-
-/** The public half of the workspace's key: enough to wrap new data keys without a vault call. */
-export interface RsaPublicJwk {
-  readonly kty: 'RSA';
-  readonly n: string;
-  readonly e: string;
-}
+/** The checks of a workspace key and their report: the Key Vault adapter's, stored as it gives them. */
+export const KEY_CHECK_NAMES = KEY_VALIDATION_CHECKS;
+export type KeyCheck = KeyValidationCheck;
+export type KeyCheckReport = Omit<KeyValidationReport, 'key'>;
 
 /** What a passing check learned about the key. */
 export interface VaultKeyFacts {
@@ -85,6 +55,3 @@ export interface KeyIntegration {
 }
 
 export type KeyIntegrationDraft = Omit<KeyIntegration, 'revision' | 'createdAt' | 'updatedAt'>;
-
-/** The cipher context of the stored service-principal secret: it cannot be opened as anything else. */
-export const KEY_CLIENT_SECRET_CIPHER_CONTEXT = 'key-integration-client-secret';

@@ -5,6 +5,8 @@ import { DATA_CIPHER } from '../../crypto/crypto.tokens';
 import { CYBERARK_CLIENT_FACTORY } from '../../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../../database/database.tokens';
 import { RECORD_PRODUCER, TOPIC_LIMITS } from '../../kafka/kafka.tokens';
+import { KEY_VAULT_CONNECTIONS } from '../../key-vault/key-vault.tokens';
+import { WORKSPACE_KEYS } from '../../key-vault/workspace-keys.port';
 import { METRICS_REGISTRY } from '../../metrics/metrics.tokens';
 import { RECORD_SEALER } from '../../pipeline/ports/record-sealer.port';
 import { WORKSPACE_TARGETS } from '../../pipeline/ports/workspace-targets.port';
@@ -19,6 +21,8 @@ const STUBBED_TOKENS = [
   TOPIC_LIMITS,
   WORKSPACE_TARGETS,
   RECORD_SEALER,
+  KEY_VAULT_CONNECTIONS,
+  WORKSPACE_KEYS,
   PinoLogger,
 ];
 

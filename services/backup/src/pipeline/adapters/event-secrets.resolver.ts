@@ -15,9 +15,10 @@ export class PlaintextSecretsRejectedError extends AppError {
   }
 }
 
-/** Decrypts a flattened JWE of account secrets (RSA-OAEP-256 + A256GCM, key in the customer's vault). */
+/** Decrypts a flattened JWE of account secrets (RSA-OAEP-256 + A256GCM) with the workspace's own key. */
 export type SecretsDecryptor = (
   jwe: NonNullable<AccountEvent['data']['encryptedSecrets']>,
+  workspaceId: string,
 ) => Promise<ProtectedAccountSecrets>;
 
 export class EventSecretsResolver implements SecretsResolverPort {
@@ -31,7 +32,7 @@ export class EventSecretsResolver implements SecretsResolverPort {
     }
     // Metadata-only backups never write a secret, so they need no key service round trip.
     if (!encryptedSecrets || workspace.target.metadataOnly) return undefined;
-    return toAccountSecrets(await this.decrypt(encryptedSecrets));
+    return toAccountSecrets(await this.decrypt(encryptedSecrets, workspace.workspaceId));
   }
 }
 

@@ -1,3 +1,4 @@
+import { KEY_VAULT_ERROR_CLASSES } from '@vault-backup/azure-key-vault';
 import { CYBERARK_ERROR_CLASSES } from '@vault-backup/cyberark';
 import { AppError, describeError } from '@vault-backup/errors';
 
@@ -11,12 +12,12 @@ export const ERROR_CLASSES = [
   'invalid-event',
   /** The key that unwraps the event's secrets cannot be used. */
   'decryption-key-unavailable',
-  /** Azure Key Vault is unreachable, failing or throttling for now: waits like a CyberArk outage. */
-  'key-vault-unavailable',
-  /** The workspace took our access to its key away (role, key disabled, secret): parks within its budget. */
-  'key-access-revoked',
-  /** The event's secrets can never be decrypted as they are (unknown or untrusted kid, tampering). */
-  'secret-decryption-failed',
+  /**
+   * Azure Key Vault: `key-vault-unavailable` (throttled, failing, unreachable: waits like a CyberArk
+   * outage), `key-access-revoked` (the workspace took our access away: parks within its budget),
+   * `secret-decryption-failed` (the event's secrets can never be decrypted as they are).
+   */
+  ...KEY_VAULT_ERROR_CLASSES,
   /** Another writer holds the account, or this one's lease would expire mid-write. */
   'write-contention',
   /** The workspace's own configuration cannot be used (e.g. its stored client secret no longer decrypts). */

@@ -1,7 +1,7 @@
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
-import { type Producer } from 'kafkajs';
+import { type Message, type Producer } from 'kafkajs';
 import { type DataCipher } from '@vault-backup/crypto';
 import { type AccountEventData, buildAccountEventRecord } from '@vault-backup/event-contract';
 import { type ConsumedRecord } from '@vault-backup/kafka';
@@ -250,19 +250,26 @@ export class AdminE2eHarness {
 
   /** An account event as the workspace service emits it (created for version 1, updated after). */
   async emit(data: AccountEventData): Promise<void> {
-    const created = data.version === 1;
-    const { message } = buildAccountEventRecord(
-      { type: created ? 'account.created.v1' : 'account.updated.v1', source: '/admin-e2e', data },
-      { mode: 'binary' },
-    );
+    await this.emitMany([data]);
+  }
+
+  /** Account events in one send per topic, in order. */
+  async emitMany(events: readonly AccountEventData[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const data of events) {
+      const created = data.version === 1;
+      const { message } = buildAccountEventRecord(
+        { type: created ? 'account.created.v1' : 'account.updated.v1', source: '/admin-e2e', data },
+        { mode: 'binary' },
+      );
+      const topic = created ? this.topics.created : this.topics.updated;
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    }
     if (this.producer === undefined) {
       this.producer = testKafka().producer({ allowAutoTopicCreation: false });
       await this.producer.connect();
     }
-    await this.producer.send({
-      topic: created ? this.topics.created : this.topics.updated,
-      messages: [message],
-    });
+    for (const [topic, messages] of byTopic) await this.producer.send({ topic, messages });
   }
 
   async close(): Promise<void> {
