@@ -6,18 +6,20 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { encryptSecretsJwe } from '@vault-backup/crypto';
+import { JweSecretsEncryptor } from '@vault-backup/crypto';
 import { type AccountEventData, buildAccountEventRecord } from '@vault-backup/event-contract';
 import {
   BACKUP_SAFE_PERMISSIONS,
+  type KeyVaultSimulatorProcess,
   readEnvFile,
   REPO_ROOT,
   type SimulatorAccount,
   type SimulatorProcess,
+  startKeyVaultSimulatorProcess,
   startSimulatorProcess,
   STATE_DIR,
   waitFor,
@@ -29,7 +31,9 @@ const TENANT = 'demo';
 const SAFE = 'VaultBackup';
 const PLATFORM = 'VaultBackupPlatform';
 const CLIENT_ID = 'vault-backup-svc@cyberark.cloud.demo';
-const KID = 'https://vault-backup-demo.vault.azure.net/keys/demo-cmk/5f0c1ad2b6a84c3e9d7e1f2a3b4c5d6e';
+const VAULT = 'vault-backup-demo';
+const KEY_NAME = 'demo-cmk';
+const ENCRYPTION_USER = 'Key Vault Crypto Service Encryption User';
 const HTTP_PORT = Number(process.env.DEMO_HTTP_PORT ?? 8080);
 const ISSUER_PORT = Number(process.env.DEMO_ISSUER_PORT ?? 18090);
 const SIMULATOR_PORT = Number(process.env.DEMO_SIMULATOR_PORT ?? 18080);
@@ -40,11 +44,22 @@ interface DemoKeys {
   dataEncryptionKeys: string;
   fingerprintKey: string;
   clientSecret: string;
-  privateKeyPem: string;
+  /** The workspace's service principal in the Entra ID simulator. */
+  azureTenantId: string;
+  azureClientId: string;
+  azureClientSecret: string;
+}
+
+/** The workspace's key as Key Vault knows it: what emitters encrypt to. */
+interface WorkspaceKey {
+  kid: string;
+  publicKey: KeyObject;
+  vaultUrl: string;
 }
 
 const children: ChildProcess[] = [];
 let simulator: SimulatorProcess | undefined;
+let keyVault: KeyVaultSimulatorProcess | undefined;
 
 function step(message: string): void {
   console.log(`\n▶ ${message}`);
@@ -53,14 +68,18 @@ function step(message: string): void {
 /** Local key material for the demo, generated once into .local-stack (git-ignored), never printed. */
 function demoKeys(): DemoKeys {
   const file = join(DEMO_DIR, 'demo-keys.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoKeys;
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoKeys>;
+    if (stored.azureClientSecret !== undefined) return stored as DemoKeys;
+  }
   mkdirSync(DEMO_DIR, { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
   const keys: DemoKeys = {
     dataEncryptionKeys: `demo1:${randomBytes(32).toString('base64')}`,
     fingerprintKey: randomBytes(32).toString('base64'),
     clientSecret: randomBytes(18).toString('base64url'),
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    azureTenantId: randomUUID(),
+    azureClientId: randomUUID(),
+    azureClientSecret: randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
@@ -92,8 +111,10 @@ async function api(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: unknown }> {
+  // The key integration is the workspace's, beside its vault backup.
+  const resource = path.startsWith('/key-integration') ? '' : '/vault-backup';
   const response = await fetch(
-    `http://127.0.0.1:${HTTP_PORT}/api/v1/workspaces/${WORKSPACE}/vault-backup${path}`,
+    `http://127.0.0.1:${HTTP_PORT}/api/v1/workspaces/${WORKSPACE}${resource}${path}`,
     {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -124,12 +145,28 @@ async function seedSimulator(keys: DemoKeys): Promise<SimulatorProcess> {
   return sim;
 }
 
-async function sampleEvents(
+/** Seed's steps 1-4 in the Key Vault + Entra ID simulator: service principal, vault, RSA 4096 key, role. */
+async function seedKeyVault(
   keys: DemoKeys,
+): Promise<{ process: KeyVaultSimulatorProcess; key: WorkspaceKey }> {
+  const kv = await startKeyVaultSimulatorProcess();
+  await kv.control.registerApp(keys.azureTenantId, keys.azureClientId, keys.azureClientSecret);
+  const vault = await kv.control.createVault({ name: VAULT, tenantId: keys.azureTenantId });
+  const created = await kv.control.createKey(VAULT, { name: KEY_NAME, kty: 'RSA', size: 4096 });
+  await kv.control.assignRole(VAULT, keys.azureClientId, ENCRYPTION_USER);
+  return {
+    process: kv,
+    key: { kid: created.kid, publicKey: createPublicKey(created.publicKeyPem), vaultUrl: vault.vaultUrl },
+  };
+}
+
+async function sampleEvents(
+  key: WorkspaceKey,
 ): Promise<{ topic: string; message: { key: string; value: string; headers: Record<string, string> } }[]> {
-  const publicKey = createPublicKey(keys.privateKeyPem);
-  const encrypted = (secrets: Parameters<typeof encryptSecretsJwe>[0]) =>
-    encryptSecretsJwe(secrets, { kid: KID, publicKey });
+  // One content key for the whole batch, a fresh IV per event: the consumer unwraps it once.
+  const encryptor = new JweSecretsEncryptor();
+  const encrypted = (secrets: Parameters<JweSecretsEncryptor['encrypt']>[0]) =>
+    encryptor.encrypt(secrets, { kid: key.kid, publicKey: key.publicKey });
   const accounts: AccountEventData[] = [
     {
       workspaceId: WORKSPACE,
@@ -207,6 +244,10 @@ async function sampleEvents(
   });
 }
 
+async function unwrapCalls(kv: KeyVaultSimulatorProcess): Promise<number> {
+  return (await kv.control.counters()).vaults[VAULT]?.unwrapKey ?? 0;
+}
+
 function show(accounts: SimulatorAccount[]): void {
   console.log('\n  CyberArk safe "%s" of tenant "%s" now holds:', SAFE, TENANT);
   for (const account of accounts.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -247,6 +288,7 @@ async function stopAll(): Promise<void> {
     ),
   );
   await simulator?.stop();
+  await keyVault?.stop();
 }
 
 async function main(): Promise<void> {
@@ -258,14 +300,17 @@ async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const stack = readEnvFile(join(STATE_DIR, 'stack.env'));
   const keys = demoKeys();
-  const unwrapKeysFile = join(DEMO_DIR, 'unwrap-keys.json');
-  writeFileSync(unwrapKeysFile, JSON.stringify({ [KID]: keys.privateKeyPem }), { mode: 0o600 });
 
   // A fresh database and consumer group per run, so the demo shows the same thing every time.
   const databaseUrl = await freshDemoDatabase(process.env.DATABASE_URL ?? stack.DATABASE_URL ?? '');
 
-  step('Starting the CyberArk simulator and the local token issuer');
+  step(
+    'Starting the CyberArk simulator, the Azure Key Vault + Entra ID simulator and the local token issuer',
+  );
   simulator = await seedSimulator(keys);
+  const seeded = await seedKeyVault(keys);
+  keyVault = seeded.process;
+  const workspaceKey = seeded.key;
   startProcess('local-issuer', 'dist/services/local-issuer/src/main.js', {
     LOCAL_ISSUER_PORT: String(ISSUER_PORT),
   });
@@ -283,7 +328,10 @@ async function main(): Promise<void> {
     KAFKA_ENSURE_TOPICS: 'true',
     DATA_ENCRYPTION_KEYS: keys.dataEncryptionKeys,
     FINGERPRINT_KEY: keys.fingerprintKey,
-    LOCAL_UNWRAP_KEYS_FILE: unwrapKeysFile,
+    KEY_VAULT_AUTHORITY_HOST: keyVault.authorityHost,
+    KEY_VAULT_EXTRA_CA_FILE: keyVault.caCertFile,
+    KEY_VAULT_ALLOW_INSECURE_LOOPBACK: 'true',
+    KEY_VAULT_CONNECT_TO: `${keyVault.frontDoor.host}:${keyVault.frontDoor.port}`,
     AUTH_JWKS_URL: `http://127.0.0.1:${ISSUER_PORT}/.well-known/jwks.json`,
     AUTH_ISSUER: `http://127.0.0.1:${ISSUER_PORT}`,
     AUTH_AUDIENCE: 'vault-backup-admin',
@@ -315,6 +363,17 @@ async function main(): Promise<void> {
     '2. validate targets',
   );
   expectStatus(await api(token, 'POST', '/enable'), [200], '3. enable');
+  expectStatus(
+    await api(token, 'PUT', '/key-integration', {
+      directoryTenantId: keys.azureTenantId,
+      clientId: keys.azureClientId,
+      clientSecret: keys.azureClientSecret,
+      vaultUrl: workspaceKey.vaultUrl,
+      keyName: KEY_NAME,
+    }),
+    [200],
+    "4. connect the workspace's Azure Key Vault key (RSA 4096; every check passed)",
+  );
 
   step('Emitting sample account events (secrets encrypted to the workspace key) and one poison record');
   const kafka = new Kafka({
@@ -324,7 +383,8 @@ async function main(): Promise<void> {
   });
   const producer = kafka.producer();
   await producer.connect();
-  for (const { topic, message } of await sampleEvents(keys))
+  const unwrapsBefore = await unwrapCalls(keyVault);
+  for (const { topic, message } of await sampleEvents(workspaceKey))
     await producer.send({ topic, messages: [message] });
   await producer.send({
     topic: 'account-updated',
@@ -344,6 +404,9 @@ async function main(): Promise<void> {
     { timeoutMs: 60_000, description: 'five backed-up accounts' },
   );
   show(accounts);
+  console.log(
+    `\n  Key Vault unwrap calls for the 6 encrypted events: ${(await unwrapCalls(keyVault)) - unwrapsBefore} (one per content key, not per event)`,
+  );
   const failures = await waitFor(
     async () => {
       const result = await api(token, 'GET', '/failures');

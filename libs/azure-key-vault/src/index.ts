@@ -16,6 +16,7 @@ export {
   type KeyVaultAdapterOptions,
   type KeyVaultCredentialConfig,
   type KeyVaultKeyTarget,
+  type VaultConnectTo,
 } from './connection/key-vault-connection.options';
 export {
   KeyVaultUrlPolicy,

@@ -28,6 +28,14 @@ export interface CertificateAuthority extends CertificateFiles {
 
 export type CertificatePurpose = 'server' | 'client';
 
+export interface IssueOptions {
+  /**
+   * Extra DNS names of a server certificate, besides 127.0.0.1 and localhost (wildcards such as
+   * `*.vault.azure.net` allowed), for a simulator that answers under real service host names.
+   */
+  dnsNames?: readonly string[];
+}
+
 /** Creates a throwaway directory (0700) for keys; the caller removes it with `removePkiDir`. */
 export async function createPkiDir(prefix = 'test-pki-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -65,11 +73,15 @@ export async function createCertificateAuthority(
   return { dir, ...(await describe(certFile, keyFile)) };
 }
 
-/** Issues a leaf certificate signed by `authority`: server ones are valid for 127.0.0.1 and localhost. */
+/**
+ * Issues a leaf certificate signed by `authority`: server ones are valid for 127.0.0.1, localhost
+ * and `options.dnsNames`.
+ */
 export async function issueCertificate(
   authority: CertificateAuthority,
   commonName: string,
   purpose: CertificatePurpose,
+  options: IssueOptions = {},
 ): Promise<CertificateFiles> {
   const base = join(authority.dir, `${purpose}-${randomBytes(4).toString('hex')}`);
   const [keyFile, csrFile, certFile, extFile] = [`${base}.key`, `${base}.csr`, `${base}.crt`, `${base}.ext`];
@@ -84,7 +96,7 @@ export async function issueCertificate(
     '-subj',
     `/CN=${commonName}`,
   ]);
-  await writeFile(extFile, extensionsFor(purpose));
+  await writeFile(extFile, extensionsFor(purpose, options.dnsNames ?? []));
   await run('openssl', [
     'x509',
     '-req',
@@ -107,10 +119,19 @@ export async function issueCertificate(
   return describe(certFile, keyFile);
 }
 
-function extensionsFor(purpose: CertificatePurpose): string {
+function extensionsFor(purpose: CertificatePurpose, dnsNames: readonly string[]): string {
   const common = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n';
   if (purpose === 'client') return `${common}extendedKeyUsage=clientAuth\n`;
-  return `${common}extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n`;
+  const names = ['IP:127.0.0.1', 'DNS:localhost', ...dnsNames.map(checkedDnsName)].join(',');
+  return `${common}extendedKeyUsage=serverAuth\nsubjectAltName=${names}\n`;
+}
+
+/** Names end up in an openssl config line, so only host-name characters (and one leading `*.`) pass. */
+function checkedDnsName(name: string): string {
+  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name)) {
+    throw new RangeError(`not a DNS name for a certificate: ${name}`);
+  }
+  return `DNS:${name}`;
 }
 
 /** 64 random bits with the top bit cleared, so the serial stays positive. */

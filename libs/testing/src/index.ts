@@ -18,3 +18,4 @@ export * from './key-vault-simulator/key-vault-simulator-control.types';
 export * from './key-vault-simulator/key-vault-simulator-control.client';
 export * from './key-vault-simulator/key-vault-simulator-process';
 export * from './key-vault-simulator/key-vault-sdk-options';
+export * from './key-vault-simulator/key-vault-front-door.agent';

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { describeError } from '@vault-backup/errors';
 import { loadSimulatorConfig } from './config/simulator.config';
 import { type SeedDocument, seedSchema } from './control/control.schemas';
+import { vaultAddressView } from './control/control.views';
 import { type RunningKeyVaultSimulator, startKeyVaultSimulator } from './simulator';
 
 /** The line a parent process waits for; one JSON object, always on its own line of stdout. */
@@ -22,8 +23,9 @@ function announce(simulator: RunningKeyVaultSimulator): void {
     entraPort: simulator.entraPort,
     controlPort: simulator.controlPort,
     controlUrl: simulator.controlUrl,
+    frontDoor: simulator.frontDoor,
     caCertFile: simulator.caCertFile,
-    vaults: simulator.state.vaults.list().map((vault) => ({ name: vault.name, vaultUrl: vault.url })),
+    vaults: simulator.state.vaults.list().map(vaultAddressView),
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
@@ -36,12 +38,17 @@ async function main(): Promise<void> {
     host: config.host,
     entraPort: config.entraPort,
     controlPort: config.controlPort,
+    frontDoorPort: config.frontDoorPort,
     logger,
     ...(seed ? { seed } : {}),
   });
   announce(simulator);
   logger.info(
-    { authorityHost: simulator.authorityHost, controlUrl: simulator.controlUrl },
+    {
+      authorityHost: simulator.authorityHost,
+      frontDoor: simulator.frontDoor,
+      controlUrl: simulator.controlUrl,
+    },
     'key vault simulator listening',
   );
   let stopping = false;

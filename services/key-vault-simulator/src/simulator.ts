@@ -1,5 +1,5 @@
 import { type RequestListener, createServer as createHttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { type Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import { type Logger } from 'pino';
 import {
   type CertificateAuthority,
@@ -8,10 +8,16 @@ import {
   issueCertificate,
   removePkiDir,
 } from '@vault-backup/test-pki';
+import { AZURE_CLOUDS } from './clouds/azure-clouds';
 import { ControlApi } from './control/control.handler';
 import { type SeedDocument } from './control/control.schemas';
 import { applySeed } from './control/state-commands';
 import { createEntraListener } from './entra/entra-listener';
+import {
+  type FrontDoorDeps,
+  createFrontDoorListener,
+  frontDoorServerNameCheck,
+} from './front-door/front-door-listener';
 import { type AnyServer, close, listen } from './http/server-lifecycle';
 import { TimerRegistry } from './http/timer-registry';
 import { type PipelineDeps } from './pipeline/faulted-call';
@@ -27,6 +33,8 @@ export interface KeyVaultSimulatorOptions {
   entraPort?: number;
   /** Control API HTTP port; 0 (default) picks a free one. */
   controlPort?: number;
+  /** Front door HTTPS port (every vault by its Azure host name); 0 (default) picks a free one. */
+  frontDoorPort?: number;
   logger: Logger;
   seed?: SeedDocument;
   env?: NodeJS.ProcessEnv;
@@ -38,6 +46,11 @@ export interface RunningKeyVaultSimulator {
   authorityHost: string;
   entraPort: number;
   controlPort: number;
+  /**
+   * Where `*.vault.azure.net`, `*.vault.azure.cn` and `*.vault.usgovcloudapi.net` are served: a
+   * client connects here while keeping the vault host as TLS server name and `Host`.
+   */
+  frontDoor: FrontDoorAddress;
   /** `http://127.0.0.1:<controlPort>`; the routes are under `/_control`. */
   controlUrl: string;
   /** PEM file of the throwaway CA every HTTPS listener's certificate chains to. */
@@ -47,14 +60,23 @@ export interface RunningKeyVaultSimulator {
   stop(): Promise<void>;
 }
 
+export interface FrontDoorAddress {
+  host: string;
+  port: number;
+}
+
 interface Tls {
   cert: string;
   key: string;
 }
 
+/** Every vault host of every cloud, for the one server certificate all listeners share. */
+const VAULT_HOST_PATTERNS = Object.values(AZURE_CLOUDS).map((cloud) => `*.${cloud.vaultSuffix}`);
+
 /**
- * Starts Entra ID, the control API and any seeded vaults in this process. Vaults created later
- * (control API) get their own HTTPS listener each, on the same host and certificate.
+ * Starts Entra ID, the front door, the control API and any seeded vaults in this process. Every
+ * vault is served by the front door under its Azure host name and by a loopback HTTPS listener of
+ * its own; all listeners share the host and the certificate.
  */
 export async function startKeyVaultSimulator(
   options: KeyVaultSimulatorOptions,
@@ -101,10 +123,16 @@ export async function startKeyVaultSimulator(
         faults: shared.entraFaults,
       }),
     );
+    const frontDoorServer = createFrontDoorServer(tls, { ...listenerDeps(shared), vaults: shared.vaults });
+    servers.push(frontDoorServer);
+    const frontDoor: FrontDoorAddress = {
+      host: advertisedHost,
+      port: await listen(frontDoorServer, host, options.frontDoorPort ?? 0),
+    };
     const env = options.env ?? process.env;
     const controlServer = createHttpServer(
       { keepAliveTimeout: 30_000 },
-      new ControlApi(shared, options.logger, env).listener(),
+      new ControlApi(shared, { logger: options.logger, env, frontDoor }).listener(),
     );
     servers.push(controlServer);
     const controlPort = await listen(controlServer, host, options.controlPort ?? 0);
@@ -114,6 +142,7 @@ export async function startKeyVaultSimulator(
       authorityHost,
       entraPort,
       controlPort,
+      frontDoor,
       controlUrl: `http://${advertisedHost}:${controlPort}`,
       caCertFile: ca.certFile,
       caPem: ca.certPem,
@@ -126,11 +155,23 @@ export async function startKeyVaultSimulator(
   }
 }
 
-/** A CA (its PEM file is what clients trust) and a server certificate for 127.0.0.1 and localhost. */
+/**
+ * A CA (its PEM file is what clients trust) and one server certificate for 127.0.0.1, localhost
+ * and every vault host of the three clouds, so a client that verifies against the vault host name
+ * (the front door) and one that verifies against 127.0.0.1 (the loopback listeners) both succeed.
+ */
 async function throwawayTls(pkiDir: string): Promise<{ ca: CertificateAuthority; tls: Tls }> {
   const ca = await createCertificateAuthority(pkiDir, 'Key Vault Simulator Test CA');
-  const leaf = await issueCertificate(ca, 'localhost', 'server');
+  const leaf = await issueCertificate(ca, 'localhost', 'server', { dnsNames: VAULT_HOST_PATTERNS });
   return { ca, tls: { cert: leaf.certPem, key: leaf.keyPem } };
+}
+
+/** One HTTPS listener for every vault, told apart by TLS server name and `Host`. */
+function createFrontDoorServer(tls: Tls, deps: FrontDoorDeps): HttpsServer {
+  return createHttpsServer(
+    { ...tls, keepAliveTimeout: 30_000, SNICallback: frontDoorServerNameCheck(deps) },
+    createFrontDoorListener(deps),
+  );
 }
 
 function pipelineDeps(state: SimulatorState, timers: TimerRegistry, logger: Logger): PipelineDeps {

@@ -1,12 +1,22 @@
-import { request as httpsRequest, Agent } from 'node:https';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { agentPolicy } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential, type ClientSecretCredentialOptions } from '@azure/identity';
 import { CryptographyClient, KeyClient, type KeyClientOptions } from '@azure/keyvault-keys';
-import { type RunningKeyVaultSimulator, startKeyVaultSimulator } from '../src/simulator';
+import { isKeyVaultHost, keyVaultFrontDoorAgent } from '@vault-backup/testing';
+import {
+  type FrontDoorAddress,
+  type RunningKeyVaultSimulator,
+  startKeyVaultSimulator,
+} from '../src/simulator';
 
-/** In-process simulator + the real Azure SDK wired to it, for this service's integration tests. */
+/**
+ * In-process simulator + the real Azure SDK wired to it, for this service's integration tests.
+ * Every client goes through one agent that dials Azure-form vault hosts (`*.vault.azure.net`…) at
+ * the front door and everything else (Entra ID, loopback vault URLs) as asked, so a test picks the
+ * entrance by the URL it uses: `vaultUrl`/`kid` (front door) or `directUrl`/`directKid`.
+ */
 
 export interface HttpAnswer {
   status: number;
@@ -29,18 +39,27 @@ export interface Harness {
   /** A fresh tenant with one app; returns its ids and secret. */
   newApp: (tenantId?: string) => Promise<App>;
   /** A fresh vault in the tenant (created if needed) with the app holding `role` (omit for none). */
-  newVault: (app: App, role?: string) => Promise<{ name: string; vaultUrl: string }>;
+  newVault: (app: App, role?: string, cloud?: string) => Promise<VaultAddress>;
   credential: (app: App, options?: Partial<ClientSecretCredentialOptions>) => ClientSecretCredential;
+  /**
+   * `disableChallengeResourceVerification` is set for loopback URLs only: an Azure-form vault URL
+   * must pass the SDK's check as it stands.
+   */
   keyClient: (vaultUrl: string, credential: ClientSecretCredential, retryOptions?: RetryOptions) => KeyClient;
   cryptoClient: (
     keyId: string,
     credential: ClientSecretCredential,
     retryOptions?: RetryOptions,
   ) => CryptographyClient;
-  /** Raw HTTPS to a vault or Entra (trusting the simulator CA), for what the SDK never sends. */
+  /**
+   * Raw HTTPS to a vault or Entra (trusting the simulator CA), for what the SDK never sends. An
+   * Azure-form vault URL goes to the front door with its host as TLS server name and `Host`.
+   */
   https: (method: string, url: string, options?: HttpsOptions) => Promise<HttpAnswer>;
-  /** A real token for the app, straight from the token endpoint. */
-  token: (app: App) => Promise<string>;
+  /** Raw HTTPS to the front door with the TLS server name and `Host` chosen freely (null: none sent). */
+  frontDoorHttps: (method: string, path: string, options: FrontDoorHttpsOptions) => Promise<HttpAnswer>;
+  /** A real token for the app, straight from the token endpoint (default resource: the public cloud's). */
+  token: (app: App, resource?: string) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -51,6 +70,19 @@ export interface HttpsOptions {
   headers?: Record<string, string>;
 }
 
+export interface FrontDoorHttpsOptions extends HttpsOptions {
+  servername: string | null;
+  host: string | null;
+}
+
+export interface VaultAddress {
+  name: string;
+  /** `https://<name>.vault.azure.net`: through the front door. */
+  vaultUrl: string;
+  /** `https://127.0.0.1:<port>`: the vault's own listener. */
+  directUrl: string;
+}
+
 export interface App {
   tenantId: string;
   clientId: string;
@@ -59,7 +91,7 @@ export interface App {
 
 export async function startHarness(): Promise<Harness> {
   const simulator = await startKeyVaultSimulator({ logger: pino({ level: 'silent' }) });
-  const agent = new Agent({ ca: simulator.caPem, keepAlive: true });
+  const agent = keyVaultFrontDoorAgent({ frontDoor: simulator.frontDoor, caPem: simulator.caPem });
   const additionalPolicies = [{ policy: agentPolicy(agent), position: 'perCall' as const }];
   const controlRaw = (method: string, path: string, body?: unknown) =>
     send(method, `${simulator.controlUrl}/_control${path}`, body);
@@ -78,11 +110,12 @@ export async function startHarness(): Promise<Harness> {
       await control('PUT', `/tenants/${tenantId}/apps/${app.clientId}`, { clientSecret: app.clientSecret });
       return app;
     },
-    newVault: async (app, role) => {
+    newVault: async (app, role, cloud) => {
       const name = `kv-${process.pid}-${++vaultCount}`;
-      const vault = await control<{ name: string; vaultUrl: string }>('POST', '/vaults', {
+      const vault = await control<VaultAddress>('POST', '/vaults', {
         name,
         tenantId: app.tenantId,
+        ...(cloud ? { cloud } : {}),
       });
       if (role) await control('POST', `/vaults/${name}/role-assignments`, { clientId: app.clientId, role });
       return vault;
@@ -96,18 +129,25 @@ export async function startHarness(): Promise<Harness> {
       }),
     keyClient: (vaultUrl, credential, retryOptions) =>
       new KeyClient(vaultUrl, credential, {
-        disableChallengeResourceVerification: true,
+        ...loopbackOnly(vaultUrl),
         additionalPolicies,
         ...(retryOptions ? { retryOptions } : {}),
       }),
     cryptoClient: (keyId, credential, retryOptions) =>
       new CryptographyClient(keyId, credential, {
-        disableChallengeResourceVerification: true,
+        ...loopbackOnly(keyId),
         additionalPolicies,
         ...(retryOptions ? { retryOptions } : {}),
       }),
-    https: (method, url, options = {}) => httpsCall(method, url, simulator.caPem, options),
-    token: async (app) => {
+    https: (method, url, options = {}) => {
+      const { hostname, pathname, search } = new URL(url);
+      if (!isKeyVaultHost(hostname)) return httpsCall(method, url, simulator.caPem, options);
+      const front = { ...options, servername: hostname, host: hostname };
+      return frontDoorCall(simulator.frontDoor, method, `${pathname}${search}`, simulator.caPem, front);
+    },
+    frontDoorHttps: (method, path, options) =>
+      frontDoorCall(simulator.frontDoor, method, path, simulator.caPem, options),
+    token: async (app, resource = 'https://vault.azure.net') => {
       const answer = await httpsCall(
         'POST',
         `${simulator.authorityHost}/${app.tenantId}/oauth2/v2.0/token`,
@@ -118,7 +158,7 @@ export async function startHarness(): Promise<Harness> {
             grant_type: 'client_credentials',
             client_id: app.clientId,
             client_secret: app.clientSecret,
-            scope: 'https://vault.azure.net/.default',
+            scope: `${resource}/.default`,
           }).toString(),
         },
       );
@@ -131,6 +171,11 @@ export async function startHarness(): Promise<Harness> {
     },
   };
   return harness;
+}
+
+/** The SDK's resource check is switched off only where it cannot pass: a loopback vault URL. */
+function loopbackOnly(url: string): { disableChallengeResourceVerification?: true } {
+  return isKeyVaultHost(new URL(url).hostname) ? {} : { disableChallengeResourceVerification: true };
 }
 
 async function send(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
@@ -149,11 +194,51 @@ async function send(method: string, url: string, body?: unknown): Promise<HttpAn
 }
 
 function httpsCall(method: string, url: string, ca: string, options: HttpsOptions): Promise<HttpAnswer> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const target = { host: hostname, port: Number(port || 443), path: `${pathname}${search}` };
+  return rawHttps({ ...target, method, ca, headers: headersFor(options), agent: false }, options.body);
+}
+
+/**
+ * A request dialled at the front door whatever it names: `servername` null sends no SNI (as when
+ * dialling an IP), `host` null sends `Host: 127.0.0.1:<port>` (what a client addressing the IP sends).
+ */
+function frontDoorCall(
+  frontDoor: FrontDoorAddress,
+  method: string,
+  path: string,
+  ca: string,
+  options: FrontDoorHttpsOptions,
+): Promise<HttpAnswer> {
+  const headers = headersFor(options);
+  if (options.host !== null) headers.host = options.host;
+  return rawHttps(
+    {
+      host: frontDoor.host,
+      port: frontDoor.port,
+      path,
+      method,
+      ca,
+      headers,
+      agent: false,
+      // Node would derive the server name from the Host header; an empty one sends no SNI at all
+      // (as when dialling an IP), and the certificate is then checked against 127.0.0.1.
+      servername: options.servername ?? '',
+    },
+    options.body,
+  );
+}
+
+function headersFor(options: HttpsOptions): Record<string, string> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  return headers;
+}
+
+function rawHttps(requestOptions: RequestOptions, body: string | undefined): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    const req = httpsRequest(url, { method, ca, headers, agent: false }, (response) => {
+    const req = httpsRequest(requestOptions, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -162,7 +247,7 @@ function httpsCall(method: string, url: string, ca: string, options: HttpsOption
       );
     });
     req.on('error', reject);
-    req.end(options.body);
+    req.end(body);
   });
 }
 

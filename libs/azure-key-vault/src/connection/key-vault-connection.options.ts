@@ -1,5 +1,6 @@
 import { type Secret } from '@vault-backup/config';
 import { ConfigurationError } from '@vault-backup/errors';
+import { classifyAddress, isIpLiteral } from '@vault-backup/url-policy';
 import { KeyVaultUrlPolicy } from '../vault-url/key-vault-url.policy';
 
 /** How the adapter authenticates to Entra ID for one vault. */
@@ -44,6 +45,12 @@ export interface KeyVaultAdapterOptions {
   readonly authorityHost?: string;
   /** A CA certificate (PEM) trusted besides the system roots, e.g. a simulator's throwaway CA. */
   readonly extraCaPem?: string;
+  /**
+   * Simulators only (curl's `--connect-to`): every vault connection goes to this loopback address while
+   * the URL, SNI, certificate check, challenge and key ids keep the vault's own Azure host name. Needs
+   * the URL policy's loopback switch; Entra ID connections are not redirected.
+   */
+  readonly vaultConnectTo?: VaultConnectTo;
   /** Per HTTP request, token requests included. Default 10 s. */
   readonly requestTimeoutMs?: number;
   /** Per operation (challenge, token and the call itself). Default 30 s. */
@@ -55,10 +62,16 @@ export interface KeyVaultAdapterOptions {
   readonly now?: () => number;
 }
 
+export interface VaultConnectTo {
+  readonly host: string;
+  readonly port: number;
+}
+
 export interface ResolvedAdapterOptions {
   readonly urlPolicy: KeyVaultUrlPolicy;
   readonly authorityHost?: string;
   readonly extraCaPem?: string;
+  readonly vaultConnectTo?: VaultConnectTo;
   readonly requestTimeoutMs: number;
   readonly operationTimeoutMs: number;
   readonly maxConnections: number;
@@ -84,9 +97,12 @@ export function resolveAdapterOptions(options: KeyVaultAdapterOptions = {}): Res
   if (options.extraCaPem !== undefined && !options.extraCaPem.includes('-----BEGIN CERTIFICATE-----')) {
     problems.push('extraCaPem must be a PEM certificate');
   }
+  const urlPolicy = options.urlPolicy ?? new KeyVaultUrlPolicy();
+  if (options.vaultConnectTo !== undefined) checkConnectTo(options.vaultConnectTo, urlPolicy, problems);
   if (problems.length > 0) throw new ConfigurationError(problems.map((problem) => `Key Vault: ${problem}`));
   return {
-    urlPolicy: options.urlPolicy ?? new KeyVaultUrlPolicy(),
+    urlPolicy,
+    ...(options.vaultConnectTo === undefined ? {} : { vaultConnectTo: options.vaultConnectTo }),
     ...(authorityHost === undefined ? {} : { authorityHost }),
     ...(options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem }),
     requestTimeoutMs,
@@ -95,6 +111,16 @@ export function resolveAdapterOptions(options: KeyVaultAdapterOptions = {}): Res
     maxKeyVersionsPerConnection: maxKeyVersions,
     now: options.now ?? Date.now,
   };
+}
+
+/** A redirect is a simulator's seam: loopback only, and only where the loopback switch is on. */
+function checkConnectTo(target: VaultConnectTo, policy: KeyVaultUrlPolicy, problems: string[]): void {
+  if (!policy.allowsInsecureLoopback)
+    problems.push('vaultConnectTo needs the loopback switch of the URL policy');
+  if (!isIpLiteral(target.host) || classifyAddress(target.host.replace(/^\[|\]$/g, '')) !== 'loopback')
+    problems.push('vaultConnectTo must be a loopback IP address');
+  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65_535)
+    problems.push('vaultConnectTo port must be a TCP port');
 }
 
 function positiveInteger(

@@ -54,6 +54,7 @@ export class KeyVaultConnection implements KeyVaultCalls {
       requestTimeoutMs: options.requestTimeoutMs,
       now: options.now,
       ...(options.extraCaPem === undefined ? {} : { extraCaPem: options.extraCaPem }),
+      ...(options.vaultConnectTo === undefined ? {} : { connectTo: options.vaultConnectTo }),
     });
     try {
       this.#credential = createCredential(target.credential, {

@@ -1,4 +1,5 @@
-import { Agent } from 'node:https';
+import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
+import { type Duplex } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import {
   type PipelinePolicy,
@@ -9,6 +10,7 @@ import {
 import { type IdentityResponseRecord } from '../errors/identity-failure.reader';
 import { VaultErrorBodies } from '../errors/vault-error-body';
 import { type KeyVaultUrlPolicy, type VaultAddress } from '../vault-url/key-vault-url.policy';
+import { type VaultConnectTo } from './key-vault-connection.options';
 
 /** Core-client's `AdditionalPolicyConfig`, stated here rather than imported from one more transitive package. */
 export interface VaultPolicyConfig {
@@ -21,6 +23,8 @@ export interface VaultNetworkOptions {
   readonly vault: VaultAddress;
   readonly requestTimeoutMs: number;
   readonly extraCaPem?: string;
+  /** Connections to the vault's host go here instead (simulators); see `KeyVaultAdapterOptions`. */
+  readonly connectTo?: VaultConnectTo;
   readonly now: () => number;
 }
 
@@ -34,17 +38,46 @@ export interface VaultNetworkOptions {
  * right before the HTTP client, pins the agent, bounds the request time and (vault pipeline) refuses
  * any request that is not for the configured vault, redirects included.
  */
+/**
+ * Sends the vault host's connections to another address while TLS still names (SNI) and verifies the
+ * vault host, as curl's `--connect-to` does; any other host (Entra ID) connects as it is.
+ */
+class ConnectToAgent extends Agent {
+  constructor(
+    options: AgentOptions,
+    private readonly vaultHost: string,
+    private readonly target: VaultConnectTo,
+  ) {
+    super(options);
+  }
+
+  override createConnection(
+    options: RequestOptions,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
+    if (options.host !== this.vaultHost) return super.createConnection(options, callback);
+    return super.createConnection(
+      { ...options, host: this.target.host, port: this.target.port, servername: this.vaultHost },
+      callback,
+    );
+  }
+}
+
 export class VaultNetwork {
   readonly agent: Agent;
   readonly errorBodies = new VaultErrorBodies();
   #identityResponse?: IdentityResponseRecord;
 
   constructor(private readonly options: VaultNetworkOptions) {
-    this.agent = new Agent({
+    const agentOptions = {
       keepAlive: true,
       lookup: options.urlPolicy.lookup,
       ...(options.extraCaPem === undefined ? {} : { ca: [...rootCertificates, options.extraCaPem] }),
-    });
+    };
+    this.agent =
+      options.connectTo === undefined
+        ? new Agent(agentOptions)
+        : new ConnectToAgent(agentOptions, options.vault.hostname, options.connectTo);
   }
 
   /** For `KeyClient` and `CryptographyClient`. */

@@ -18,6 +18,7 @@ import {
   type SimulatedKey,
   type SimulatedKeyVersion,
   type SimulatedVault,
+  type SimulatedVaultAddress,
   type UpdateKeyInput,
   type VaultFaultOperation,
   type VaultThrottleInput,
@@ -65,7 +66,7 @@ export class KeyVaultSimulatorControlClient {
     return this.call('POST', '/reset');
   }
 
-  seed(document: KeyVaultSeedDocument): Promise<{ vaults: { name: string; vaultUrl: string }[] }> {
+  seed(document: KeyVaultSeedDocument): Promise<{ vaults: SimulatedVaultAddress[] }> {
     return this.call('POST', '/seed', document);
   }
 
@@ -119,7 +120,10 @@ export class KeyVaultSimulatorControlClient {
 
   // Keys ---------------------------------------------------------------------------------------
 
-  /** Creates the key, or a new (current) version of an existing one. */
+  /**
+   * Creates the key, or a new (current) version of an existing one. The answer's `kid` is Azure's
+   * form (front door), `directKid` the loopback listener's.
+   */
   createKey(vault: string, input: CreateKeyInput): Promise<SimulatedKeyVersion> {
     const { nbf, exp, privateKeyPem, ...rest } = input;
     return this.call('POST', `/vaults/${segment(vault)}/keys`, {

@@ -56,20 +56,40 @@ export interface VaultThrottleView {
   usage: number;
 }
 
+/** Decides a vault's host suffix and its tokens' audience. */
+export type KeyVaultCloud = 'public' | 'china' | 'us-government';
+
 export interface CreateVaultInput {
   /** 3-24 letters, digits and hyphens, starting with a letter. */
   name: string;
   tenantId: string;
-  /** 0 (default) picks a free port. */
+  /**
+   * Default `public`: `<name>.vault.azure.net`; `china`: `.vault.azure.cn`; `us-government`:
+   * `.vault.usgovcloudapi.net`.
+   */
+  cloud?: KeyVaultCloud;
+  /** The vault's own loopback listener (`directUrl`); 0 (default) picks a free port. */
   port?: number;
   throttle?: VaultThrottleInput;
 }
 
-export interface SimulatedVault {
+/** The two ways to one vault. */
+export interface SimulatedVaultAddress {
   name: string;
-  tenantId: string;
-  /** `https://127.0.0.1:<port>`: give it to KeyClient. */
+  /**
+   * `https://<name>.vault.azure.net` (lower case, no port), as Azure reports it: reached through the
+   * front door with `keyVaultFrontDoorAgent` / `keyVaultFrontDoorSdkOptions`, no
+   * `disableChallengeResourceVerification`.
+   */
   vaultUrl: string;
+  /** `https://127.0.0.1:<port>`: the vault's own listener (`keyVaultSimulatorSdkOptions`). */
+  directUrl: string;
+}
+
+export interface SimulatedVault extends SimulatedVaultAddress {
+  tenantId: string;
+  cloud: KeyVaultCloud;
+  /** Port of `directUrl`. */
   port: number;
   keys: { name: string; currentVersion: string | null; versionCount: number }[];
   roleAssignments: { clientId: string; roles: KeyVaultRole[] }[];
@@ -106,15 +126,20 @@ export interface SimulatedKeyVersion {
   name: string;
   /** 32 lowercase hex characters. */
   version: string;
-  /** `https://127.0.0.1:<port>/keys/<name>/<version>` */
+  /**
+   * `https://<vault>.vault.azure.net/keys/<name>/<version>`: Azure's form, what the front door
+   * serves and what an emitter puts in an event (it passes the event contract's `kid` pattern).
+   */
   kid: string;
+  /** `https://127.0.0.1:<port>/keys/<name>/<version>`: the same version on the vault's own listener. */
+  directKid: string;
   kty: KeyVaultKeyType;
   size?: number;
   curve?: KeyVaultCurve;
   keyOps: KeyVaultKeyOperation[];
   /** Unix seconds. */
   attributes: { enabled: boolean; nbf?: number; exp?: number; created: number; updated: number };
-  /** The public JWK exactly as the KeyBundle carries it. */
+  /** The public JWK exactly as the KeyBundle carries it through the front door (`kid` in Azure's form). */
   jwk: {
     kid: string;
     kty: KeyVaultKeyType;
@@ -171,6 +196,12 @@ export interface KeyVaultSimulatorSwitches {
 
 export interface KeyVaultCounters {
   entra: { token: number; discovery: number; throttled: number; unknown: number };
+  /**
+   * Refused by the front door before any vault saw it: `unknownHost` (a TLS server name or `Host`
+   * naming no existing vault; the connection is dropped), `misdirected` (a `Host` other than the
+   * vault the connection was opened for; 403).
+   */
+  frontDoor: { unknownHost: number; misdirected: number };
   vaults: Record<
     string,
     {
@@ -191,6 +222,8 @@ export interface KeyVaultRequestLogEntry {
   time: string;
   listener: 'entra' | 'vault';
   vault: string | null;
+  /** Vault requests only: through the front door or the vault's own loopback listener. */
+  via?: 'front-door' | 'direct';
   operation: string;
   method: string;
   path: string;
@@ -232,6 +265,7 @@ export interface KeyVaultSeedDocument {
 
 export interface KeyVaultSimulatorStateView {
   authorityHost: string;
+  frontDoor: { host: string; port: number };
   tenants: { tenantId: string; apps: { clientId: string; objectId: string }[] }[];
   vaults: SimulatedVault[];
   switches: KeyVaultSimulatorSwitches;

@@ -52,8 +52,13 @@ describe('Key Vault simulator child process + typed control client', () => {
     expect(simulator.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(existsSync(simulator.caCertFile)).toBe(true);
     expect(simulator.caPem).toContain('BEGIN CERTIFICATE');
+    expect(simulator.frontDoor).toEqual({ host: '127.0.0.1', port: expect.any(Number) });
     expect(simulator.seededVaults).toEqual([
-      { name: 'seeded-vault', vaultUrl: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/) },
+      {
+        name: 'seeded-vault',
+        vaultUrl: 'https://seeded-vault.vault.azure.net',
+        directUrl: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
+      },
     ]);
     expect(await simulator.control.health()).toEqual({ status: 'ok' });
     const credential = new ClientSecretCredential(
@@ -62,9 +67,11 @@ describe('Key Vault simulator child process + typed control client', () => {
       'from-the-environment',
       sdk.credentialOptions,
     );
-    const key = await new KeyClient(simulator.seededVaults[0].vaultUrl, credential, sdk.clientOptions).getKey(
-      'cmk',
-    );
+    const key = await new KeyClient(
+      simulator.seededVaults[0].directUrl,
+      credential,
+      sdk.clientOptions,
+    ).getKey('cmk');
     expect(key.keyType).toBe('RSA');
   });
 
@@ -85,10 +92,12 @@ describe('Key Vault simulator child process + typed control client', () => {
       size: 2048,
       exp: new Date(Date.now() + 86_400_000),
     });
-    expect(key.kid).toBe(`${vault.vaultUrl}/keys/cmk/${key.version}`);
+    expect(key.kid).toBe(`https://process-vault.vault.azure.net/keys/cmk/${key.version}`);
+    expect(key.directKid).toBe(`${vault.directUrl}/keys/cmk/${key.version}`);
     await control.assignRole(vault.name, clientId, 'Key Vault Crypto Service Encryption User');
     const credential = new ClientSecretCredential(tenantId, clientId, 's3cret-value', sdk.credentialOptions);
-    const crypto = new CryptographyClient(key.kid, credential, sdk.clientOptions);
+    // These options reach the loopback listener, so the loopback kid.
+    const crypto = new CryptographyClient(key.directKid, credential, sdk.clientOptions);
     const dek = randomBytes(32);
     const wrapped = await crypto.wrapKey('RSA-OAEP-256', dek);
     expect(Buffer.from((await crypto.unwrapKey('RSA-OAEP-256', wrapped.result)).result).equals(dek)).toBe(

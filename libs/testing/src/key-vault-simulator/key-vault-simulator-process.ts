@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Readable, type Writable } from 'node:stream';
 import { AppError } from '@vault-backup/errors';
+import { type KeyVaultFrontDoorAddress } from './key-vault-front-door.agent';
 import { KeyVaultSimulatorControlClient } from './key-vault-simulator-control.client';
+import { type SimulatedVaultAddress } from './key-vault-simulator-control.types';
 
 /** Spawned by path: libs must not import services (CI rule). */
 const ENTRY_POINT = join('services', 'key-vault-simulator', 'src', 'main.ts');
@@ -21,6 +23,8 @@ export interface KeyVaultSimulatorProcessOptions {
   entraPort?: number;
   /** Control API HTTP port; 0 (default) picks a free one. */
   controlPort?: number;
+  /** Front door HTTPS port (every vault under its Azure host name); 0 (default) picks a free one. */
+  frontDoorPort?: number;
   /** JSON seed document loaded before the ready line (see the simulator README). */
   seedFile?: string;
   /** Extra environment for the child, e.g. variables a seed file's `clientSecretEnv` names. */
@@ -41,9 +45,15 @@ export interface KeyVaultSimulatorProcess {
   caPem: string;
   /** `http://127.0.0.1:<controlPort>` (routes under `/_control`). */
   controlUrl: string;
+  /**
+   * The one HTTPS listener serving every vault as `https://<vault>.vault.azure.net` (and `.cn`,
+   * `.usgovcloudapi.net`): connect here keeping the vault host as TLS server name and `Host`, e.g.
+   * with `keyVaultFrontDoorAgent`.
+   */
+  frontDoor: KeyVaultFrontDoorAddress;
   control: KeyVaultSimulatorControlClient;
-  /** Vaults the seed file created, with their URLs. */
-  seededVaults: { name: string; vaultUrl: string }[];
+  /** Vaults the seed file created, with both their URLs. */
+  seededVaults: SimulatedVaultAddress[];
   /** SIGTERM, then SIGKILL after 3 s; resolves once the process has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -52,8 +62,9 @@ interface ReadyLine {
   event: string;
   authorityHost: string;
   controlUrl: string;
+  frontDoor: KeyVaultFrontDoorAddress;
   caCertFile: string;
-  vaults: { name: string; vaultUrl: string }[];
+  vaults: SimulatedVaultAddress[];
 }
 
 type SimulatorChild = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -77,6 +88,7 @@ export async function startKeyVaultSimulatorProcess(
       caCertFile: ready.caCertFile,
       caPem: await readFile(ready.caCertFile, 'utf8'),
       controlUrl: ready.controlUrl,
+      frontDoor: { host: ready.frontDoor.host, port: ready.frontDoor.port },
       control: new KeyVaultSimulatorControlClient(ready.controlUrl),
       seededVaults: ready.vaults,
       stop: () => terminate(child, exited),
@@ -92,6 +104,7 @@ function childEnv(options: KeyVaultSimulatorProcessOptions): Record<string, stri
     KV_SIMULATOR_HOST: '127.0.0.1',
     KV_SIMULATOR_ENTRA_PORT: String(options.entraPort ?? 0),
     KV_SIMULATOR_CONTROL_PORT: String(options.controlPort ?? 0),
+    KV_SIMULATOR_FRONT_DOOR_PORT: String(options.frontDoorPort ?? 0),
     KV_SIMULATOR_LOG_LEVEL: options.logLevel ?? 'warn',
     // If this process dies without calling stop(), the closed pipe takes the simulator down too.
     KV_SIMULATOR_EXIT_ON_STDIN_END: 'true',
@@ -148,9 +161,11 @@ function parseReady(line: string): ReadyLine | undefined {
   if (!line.includes(READY_EVENT)) return undefined;
   try {
     const parsed = JSON.parse(line) as Partial<ReadyLine>;
-    return parsed.event === READY_EVENT && typeof parsed.authorityHost === 'string'
-      ? (parsed as ReadyLine)
-      : undefined;
+    const complete =
+      parsed.event === READY_EVENT &&
+      typeof parsed.authorityHost === 'string' &&
+      typeof parsed.frontDoor?.port === 'number';
+    return complete ? (parsed as ReadyLine) : undefined;
   } catch {
     return undefined;
   }

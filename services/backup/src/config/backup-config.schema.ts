@@ -73,6 +73,10 @@ export const backupEnvSchema = z.object({
   KEY_VAULT_AUTHORITY_HOST: envUrl(['https:']).optional(),
   KEY_VAULT_EXTRA_CA_FILE: z.string().min(1).optional(),
   KEY_VAULT_ALLOW_INSECURE_LOOPBACK: envBool().default(false),
+  KEY_VAULT_CONNECT_TO: z
+    .string()
+    .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, 'must be <loopback IPv4>:<port>')
+    .optional(),
   CONTENT_KEY_CACHE_TTL: envDuration()
     .refine((ms) => ms >= 1_000, 'must be at least 1s')
     .default(600_000),

@@ -97,6 +97,8 @@ export interface BackupConfig {
     readonly extraCaFile?: string;
     /** Demo and tests: vaults on loopback addresses. */
     readonly allowInsecureLoopback: boolean;
+    /** Demo and tests: vault hosts (`<vault>.vault.azure.net`) connect to the simulator's front door here. */
+    readonly vaultConnectTo?: { readonly host: string; readonly port: number };
     /** Unwrapped content keys of event secrets, per workspace: how long, how many. */
     readonly contentKeyCacheTtlMs: number;
     readonly contentKeyCacheMax: number;
@@ -205,11 +207,18 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
       ...(env.KEY_VAULT_AUTHORITY_HOST ? { authorityHost: env.KEY_VAULT_AUTHORITY_HOST } : {}),
       ...(env.KEY_VAULT_EXTRA_CA_FILE ? { extraCaFile: env.KEY_VAULT_EXTRA_CA_FILE } : {}),
       allowInsecureLoopback: env.KEY_VAULT_ALLOW_INSECURE_LOOPBACK,
+      ...connectToOf(env),
       contentKeyCacheTtlMs: env.CONTENT_KEY_CACHE_TTL,
       contentKeyCacheMax: env.CONTENT_KEY_CACHE_MAX,
       ...serviceKeyOf(env),
     },
   };
+}
+
+function connectToOf(env: BackupEnv): { vaultConnectTo?: { host: string; port: number } } {
+  if (env.KEY_VAULT_CONNECT_TO === undefined) return {};
+  const [host, port] = env.KEY_VAULT_CONNECT_TO.split(':');
+  return { vaultConnectTo: { host: host, port: Number(port) } };
 }
 
 /** Both or neither: a vault without a key name (or the reverse) is a typo, not a choice. */

@@ -41,6 +41,7 @@ function connections(config: BackupConfig): KeyVaultConnectionFactory {
     requestTimeoutMs: keyVault.requestTimeoutMs,
     ...(keyVault.authorityHost ? { authorityHost: keyVault.authorityHost } : {}),
     ...(keyVault.extraCaFile ? { extraCaPem: readCa(keyVault.extraCaFile) } : {}),
+    ...(keyVault.vaultConnectTo ? { vaultConnectTo: keyVault.vaultConnectTo } : {}),
   });
 }
 

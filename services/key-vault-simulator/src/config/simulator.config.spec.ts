@@ -7,6 +7,7 @@ describe('loadSimulatorConfig', () => {
       host: '127.0.0.1',
       entraPort: 0,
       controlPort: 0,
+      frontDoorPort: 0,
       logLevel: 'info',
       exitOnStdinEnd: false,
     });
@@ -17,10 +18,17 @@ describe('loadSimulatorConfig', () => {
       loadSimulatorConfig({
         KV_SIMULATOR_ENTRA_PORT: '4443',
         KV_SIMULATOR_CONTROL_PORT: '4480',
+        KV_SIMULATOR_FRONT_DOOR_PORT: '4444',
         KV_SIMULATOR_SEED_FILE: '/tmp/seed.json',
         KV_SIMULATOR_EXIT_ON_STDIN_END: 'true',
       }),
-    ).toMatchObject({ entraPort: 4443, controlPort: 4480, seedFile: '/tmp/seed.json', exitOnStdinEnd: true });
+    ).toMatchObject({
+      entraPort: 4443,
+      controlPort: 4480,
+      frontDoorPort: 4444,
+      seedFile: '/tmp/seed.json',
+      exitOnStdinEnd: true,
+    });
   });
 
   it('names the variable that is wrong', () => {

@@ -24,7 +24,14 @@ import {
   vaultFaultSchema,
   vaultSchema,
 } from './control.schemas';
-import { faultView, keyVersionView, keyView, throttleView, vaultView } from './control.views';
+import {
+  faultView,
+  keyVersionView,
+  keyView,
+  throttleView,
+  vaultAddressView,
+  vaultView,
+} from './control.views';
 import { applySeed, configureThrottle, createKey, createVault, rotateKey } from './state-commands';
 
 type Handler = (context: ControlContext, params: readonly string[]) => Reply | Promise<Reply>;
@@ -35,6 +42,14 @@ const PREFIX = '_control';
 const ok = (body?: unknown): Reply => (body === undefined ? { status: 204 } : { status: 200, body });
 const created = (body: unknown): Reply => ({ status: 201, body });
 
+export interface ControlApiOptions {
+  logger: Logger;
+  /** Where seed documents' `clientSecretEnv` variables are read. */
+  env: NodeJS.ProcessEnv;
+  /** Shown in `GET /state`. */
+  frontDoor: { host: string; port: number };
+}
+
 /**
  * The control API (plain HTTP, own port, under `/_control`): set up tenants, apps, vaults, keys
  * and roles; inject faults; flip switches; move the clock; read counters and the request log. It
@@ -42,12 +57,15 @@ const created = (body: unknown): Reply => ({ status: 201, body });
  */
 export class ControlApi {
   private readonly router = new Router<Handler>();
+  private readonly logger: Logger;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(
     private readonly state: SimulatorState,
-    private readonly logger: Logger,
-    private readonly env: NodeJS.ProcessEnv,
+    private readonly options: ControlApiOptions,
   ) {
+    this.logger = options.logger;
+    this.env = options.env;
     this.registerSetupRoutes();
     this.registerVaultRoutes();
     this.registerKeyRoutes();
@@ -100,6 +118,7 @@ export class ControlApi {
       .add('GET', '/state', () =>
         ok({
           authorityHost: state.authorityHost,
+          frontDoor: { ...this.options.frontDoor },
           tenants: state.directory.listTenants().map((tenant) => ({
             tenantId: tenant.id,
             apps: [...tenant.apps.values()].map(({ clientId, objectId }) => ({ clientId, objectId })),
@@ -115,7 +134,7 @@ export class ControlApi {
       })
       .add('POST', '/seed', async (context) => {
         const vaults = await applySeed(state, parse(seedSchema, context), this.env);
-        return ok({ vaults: vaults.map((vault) => ({ name: vault.name, vaultUrl: vault.url })) });
+        return ok({ vaults: vaults.map(vaultAddressView) });
       })
       .add('PUT', '/tenants/:tenant', (_context, [tenant]) => {
         const created = state.directory.ensureTenant(param(tenantIdSchema, tenant, 'tenant'));

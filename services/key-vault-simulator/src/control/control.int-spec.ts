@@ -1,10 +1,11 @@
 import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
-import { type App, type Harness, startHarness } from '../../test/simulator-harness';
+import { type App, type Harness, type VaultAddress, startHarness } from '../../test/simulator-harness';
 
 interface KeyVersionView {
   name: string;
   version: string;
   kid: string;
+  directKid: string;
   kty: string;
   size?: number;
   keyOps: string[];
@@ -16,7 +17,7 @@ interface KeyVersionView {
 describe('control API', () => {
   let harness: Harness;
   let app: App;
-  let vault: { name: string; vaultUrl: string };
+  let vault: VaultAddress;
 
   const issues = (answer: { json: unknown }) => (answer.json as { issues?: string[] }).issues ?? [];
 
@@ -33,6 +34,7 @@ describe('control API', () => {
     it.each([
       ['POST', '/vaults', { name: 'x' }, ['name:', 'tenantId:']],
       ['POST', '/vaults', { name: 'ok-name', tenantId: 't', colour: 'red' }, ['Unrecognized key']],
+      ['POST', '/vaults', { name: 'ok-name', tenantId: 't', cloud: 'germany' }, ['cloud:']],
       ['POST', '/vaults/{vault}/keys', { name: 'k', kty: 'EC', size: 2048 }, ['size: size is for RSA keys']],
       ['POST', '/vaults/{vault}/keys', { name: 'bad_name' }, ['name:']],
       ['POST', '/vaults/{vault}/keys', { name: 'k', size: 1024 }, ['size:']],
@@ -70,7 +72,7 @@ describe('control API', () => {
   });
 
   describe('keys', () => {
-    it('creates a key and returns its kid, public PEM and JWK; the JWK and the PEM are the same key', async () => {
+    it('creates a key and returns its kid (Azure form and direct form), public PEM and JWK; the JWK and the PEM are the same key', async () => {
       const key = await harness.control<KeyVersionView>('POST', `/vaults/${vault.name}/keys`, {
         name: 'cmk',
         size: 3072,
@@ -79,7 +81,9 @@ describe('control API', () => {
         name: 'cmk',
         kty: 'RSA',
         size: 3072,
-        kid: `${vault.vaultUrl}/keys/cmk/${key.version}`,
+        kid: `https://${vault.name}.vault.azure.net/keys/cmk/${key.version}`,
+        directKid: `${vault.directUrl}/keys/cmk/${key.version}`,
+        jwk: { kid: `${vault.vaultUrl}/keys/cmk/${key.version}` },
       });
       expect(key.version).toMatch(/^[0-9a-f]{32}$/);
       expect(key.keyOps).toEqual(['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey']);
@@ -243,26 +247,22 @@ describe('control API', () => {
   describe('seed and reset', () => {
     it('seeds tenants, apps (secret from the environment), vaults, keys and roles that the SDK can use at once', async () => {
       process.env.KV_SIM_TEST_SEED_SECRET = 'seeded-secret';
-      const seeded = await harness.control<{ vaults: { name: string; vaultUrl: string }[] }>(
-        'POST',
-        '/seed',
-        {
-          tenants: [
-            {
-              tenantId: 'seed-tenant',
-              apps: [{ clientId: 'seed-app', clientSecretEnv: 'KV_SIM_TEST_SEED_SECRET' }],
-            },
-          ],
-          vaults: [
-            {
-              name: 'seeded-vault',
-              tenantId: 'seed-tenant',
-              keys: [{ name: 'cmk', kty: 'RSA', size: 2048 }],
-              roleAssignments: [{ clientId: 'seed-app', role: 'Key Vault Crypto Service Encryption User' }],
-            },
-          ],
-        },
-      );
+      const seeded = await harness.control<{ vaults: VaultAddress[] }>('POST', '/seed', {
+        tenants: [
+          {
+            tenantId: 'seed-tenant',
+            apps: [{ clientId: 'seed-app', clientSecretEnv: 'KV_SIM_TEST_SEED_SECRET' }],
+          },
+        ],
+        vaults: [
+          {
+            name: 'seeded-vault',
+            tenantId: 'seed-tenant',
+            keys: [{ name: 'cmk', kty: 'RSA', size: 2048 }],
+            roleAssignments: [{ clientId: 'seed-app', role: 'Key Vault Crypto Service Encryption User' }],
+          },
+        ],
+      });
       const seededVault = seeded.vaults[0];
       const credential = harness.credential({
         tenantId: 'seed-tenant',
@@ -277,12 +277,16 @@ describe('control API', () => {
         (await crypto.wrapKey('RSA-OAEP-256', dek)).result,
       );
       expect(Buffer.from(unwrapped.result).equals(dek)).toBe(true);
+      expect(seededVault.vaultUrl).toBe('https://seeded-vault.vault.azure.net');
+      expect(seededVault.directUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       await harness.control('DELETE', '/vaults/seeded-vault');
+      // Its listener is closed, and the front door no longer knows the name: no answer either way.
+      await expect(
+        harness.https('GET', `${seededVault.directUrl}/keys/cmk?api-version=7.5`),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       await expect(
         harness.https('GET', `${seededVault.vaultUrl}/keys/cmk?api-version=7.5`),
-      ).rejects.toMatchObject({
-        code: 'ECONNREFUSED',
-      });
+      ).rejects.toMatchObject({ code: 'ECONNRESET' });
     });
 
     it('refuses a seed whose secret variable is unset', async () => {
@@ -321,8 +325,11 @@ describe('control API reset', () => {
         vaults: [],
         switches: { requireApiVersion: true },
       });
-      await expect(harness.https('GET', `${vault.vaultUrl}/keys/k`)).rejects.toMatchObject({
+      await expect(harness.https('GET', `${vault.directUrl}/keys/k`)).rejects.toMatchObject({
         code: 'ECONNREFUSED',
+      });
+      await expect(harness.https('GET', `${vault.vaultUrl}/keys/k`)).rejects.toMatchObject({
+        code: 'ECONNRESET',
       });
     } finally {
       await harness.stop();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AZURE_CLOUD_NAMES, VAULT_NAME_PATTERN } from '../clouds/azure-clouds';
 import { ENTRA_OPERATIONS, VAULT_OPERATIONS } from '../faults/fault.types';
 import { KEY_VAULT_ROLES } from '../rbac/key-vault-roles';
 import { THROTTLE_LIMIT_NAMES } from '../throttle/throttle-limits';
@@ -20,7 +21,7 @@ export const clientIdSchema = z
 export const vaultNameSchema = z
   .string()
   .regex(
-    /^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/,
+    VAULT_NAME_PATTERN,
     '3-24 letters, digits and hyphens, starting with a letter, not ending with a hyphen',
   );
 export const keyNameSchema = z.string().regex(/^[0-9A-Za-z-]{1,127}$/, '1-127 letters, digits and hyphens');
@@ -45,7 +46,9 @@ export const vaultSchema = z
   .object({
     name: vaultNameSchema,
     tenantId: tenantIdSchema,
-    /** 0 (default) picks a free port. */
+    /** The host suffix (`vault.azure.net`, `vault.azure.cn`, `vault.usgovcloudapi.net`) and token audience */
+    cloud: z.enum(AZURE_CLOUD_NAMES).default('public'),
+    /** The vault's own loopback listener; 0 (default) picks a free port. */
     port: z.number().int().min(0).max(65_535).default(0),
     throttle: throttleSchema.optional(),
   })

@@ -1,4 +1,5 @@
 import { unixSeconds } from '../clock/clock';
+import { AZURE_CLOUDS } from '../clouds/azure-clouds';
 import { type SimulatorState } from '../state/simulator-state';
 import {
   type KeyMaterial,
@@ -10,7 +11,7 @@ import {
 import { type KeyVersion } from '../vault/key-store';
 import { type Vault } from '../vault/vault';
 import { ControlErrors } from './control.errors';
-import { type KeyInput, type SeedDocument, type ThrottleInput } from './control.schemas';
+import { type KeyInput, type SeedDocument, type ThrottleInput, type VaultInput } from './control.schemas';
 
 /** Control operations that need more than one state object; the handler stays a thin router. */
 
@@ -53,11 +54,12 @@ export function configureThrottle(vault: Vault, input: ThrottleInput): void {
 
 export async function createVault(
   state: SimulatorState,
-  input: { name: string; tenantId: string; port: number; throttle?: ThrottleInput | undefined },
+  input: Omit<VaultInput, 'throttle'> & { throttle?: ThrottleInput | undefined },
 ): Promise<Vault> {
   if (state.vaults.get(input.name)) throw ControlErrors.conflict(`vault ${input.name} already exists`);
   state.directory.ensureTenant(input.tenantId);
-  const vault = await state.vaults.create(input.name, input.tenantId, input.port);
+  const { name, tenantId, port } = input;
+  const vault = await state.vaults.create({ name, tenantId, port, cloud: AZURE_CLOUDS[input.cloud] });
   state.counters.track(vault.name);
   if (input.throttle) configureThrottle(vault, input.throttle);
   return vault;

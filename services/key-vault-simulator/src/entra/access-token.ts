@@ -10,6 +10,7 @@ import {
 import { unixSeconds } from '../clock/clock';
 import { type AppRegistration } from './entra-directory';
 
+/** The public cloud's Key Vault resource; the sovereign ones are in `clouds/azure-clouds`. */
 export const KEY_VAULT_RESOURCE = 'https://vault.azure.net';
 
 /**
@@ -96,10 +97,17 @@ export class AccessTokenService {
     return { keys: [{ kty: 'RSA', use: 'sig', alg: 'RS256', kid: this.keyId, n: jwk.n, e: jwk.e }] };
   }
 
-  issue(app: AppRegistration, issuer: string, lifetimeSeconds: number, nowMs: number): IssuedToken {
+  /** `audience`: the resource the token was asked for (`<resource>/.default`). */
+  issue(
+    app: AppRegistration,
+    issuer: string,
+    lifetimeSeconds: number,
+    nowMs: number,
+    audience = KEY_VAULT_RESOURCE,
+  ): IssuedToken {
     const now = unixSeconds(nowMs);
     const claims: AccessTokenClaims = {
-      aud: KEY_VAULT_RESOURCE,
+      aud: audience,
       iss: issuer,
       iat: now - CLOCK_SKEW_SECONDS,
       nbf: now - CLOCK_SKEW_SECONDS,

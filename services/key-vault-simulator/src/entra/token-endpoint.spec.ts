@@ -57,6 +57,19 @@ describe('handleTokenRequest', () => {
     expect(codeOf(form({ ...valid, scope: 'https://management.azure.com/.default' }))).toBe(500011);
   });
 
+  it.each([
+    ['https://vault.azure.net/.default', 'https://vault.azure.net'],
+    ['https://vault.azure.cn/.default', 'https://vault.azure.cn'],
+    ['https://vault.usgovcloudapi.net//.default', 'https://vault.usgovcloudapi.net'],
+  ])('issues a token for %s with audience %s (one Entra ID for the three clouds)', (scope, audience) => {
+    const reply = handleTokenRequest(form({ ...valid, scope }), deps).reply;
+    const token = (reply.body as { access_token: string }).access_token;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      aud: string;
+    };
+    expect(claims.aud).toBe(audience);
+  });
+
   it('accepts client_secret_basic and reports the client id for the log', () => {
     const basic = Buffer.from('app-1:secret-1').toString('base64');
     const outcome = handleTokenRequest(

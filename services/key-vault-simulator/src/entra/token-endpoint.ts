@@ -1,5 +1,6 @@
 import { type Reply } from '../http/http.types';
-import { AccessTokenService, KEY_VAULT_RESOURCE } from './access-token';
+import { KEY_VAULT_RESOURCES } from '../clouds/azure-clouds';
+import { AccessTokenService } from './access-token';
 import { type EntraDirectory } from './entra-directory';
 import { type EntraErrorContext, EntraErrors, entraHeaders } from './entra.errors';
 
@@ -53,11 +54,11 @@ export function handleTokenRequest(request: TokenRequest, deps: TokenEndpointDep
   const authentication = directory.authenticate(request.tenant, clientId, clientSecret);
   if (authentication.kind !== 'authenticated')
     return outcome(EntraErrors.invalidClientSecret(clientId, errors));
-  const scopeError = checkScope(form.get('scope'), request.tenant, errors);
-  if (scopeError) return outcome(scopeError);
+  const scope = checkScope(form.get('scope'), request.tenant, errors);
+  if ('reply' in scope) return outcome(scope.reply);
   const app = authentication.app;
   const issuer = AccessTokenService.issuerFor(errors.authorityHost, app.tenantId);
-  const issued = deps.tokens.issue(app, issuer, deps.lifetimeSeconds, errors.nowMs);
+  const issued = deps.tokens.issue(app, issuer, deps.lifetimeSeconds, errors.nowMs, scope.resource);
   return outcome({
     status: 200,
     headers: entraHeaders(),
@@ -97,14 +98,25 @@ function clientCredentials(
   };
 }
 
-/** Client credentials take exactly one `<resource>/.default` scope; only Key Vault is a known resource. */
-function checkScope(scope: string | null, tenant: string, errors: EntraErrorContext): Reply | undefined {
-  if (scope === null || scope.trim() === '') return EntraErrors.missingParameter('scope', errors);
+/**
+ * Client credentials take exactly one `<resource>/.default` scope; the only known resources are Key
+ * Vault's, of the three clouds (real Entra ID knows one per cloud, each at its own authority).
+ */
+function checkScope(
+  scope: string | null,
+  tenant: string,
+  errors: EntraErrorContext,
+): { resource: string } | { reply: Reply } {
+  if (scope === null || scope.trim() === '') return { reply: EntraErrors.missingParameter('scope', errors) };
   const scopes = scope.split(/\s+/).filter((item) => item.length > 0 && !IGNORED_SCOPES.has(item));
   const [only] = scopes;
-  if (scopes.length !== 1 || !only?.endsWith(DEFAULT_SUFFIX)) return EntraErrors.invalidScope(scope, errors);
+  if (scopes.length !== 1 || !only?.endsWith(DEFAULT_SUFFIX)) {
+    return { reply: EntraErrors.invalidScope(scope, errors) };
+  }
   const resource = only.slice(0, -DEFAULT_SUFFIX.length);
-  if (resource.replace(/\/+$/, '') !== KEY_VAULT_RESOURCE)
-    return EntraErrors.resourceNotFound(resource, tenant, errors);
-  return undefined;
+  const known = resource.replace(/\/+$/, '');
+  if (!KEY_VAULT_RESOURCES.includes(known)) {
+    return { reply: EntraErrors.resourceNotFound(resource, tenant, errors) };
+  }
+  return { resource: known };
 }

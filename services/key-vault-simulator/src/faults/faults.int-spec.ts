@@ -1,6 +1,12 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { AuthenticationRequiredError } from '@azure/identity';
-import { type App, FAST_RETRIES, type Harness, startHarness } from '../../test/simulator-harness';
+import {
+  type App,
+  FAST_RETRIES,
+  type Harness,
+  type VaultAddress,
+  startHarness,
+} from '../../test/simulator-harness';
 
 const SCOPE = 'https://vault.azure.net/.default';
 
@@ -22,7 +28,7 @@ const settlesWithin = <T>(promise: Promise<T>, ms: number): Promise<'settled' | 
 describe('fault injection, as the real SDK experiences it', () => {
   let harness: Harness;
   let app: App;
-  let vault: { name: string; vaultUrl: string };
+  let vault: VaultAddress;
 
   const vaultFault = (spec: Record<string, unknown>) =>
     harness.control('POST', `/vaults/${vault.name}/faults`, spec);
@@ -37,7 +43,7 @@ describe('fault injection, as the real SDK experiences it', () => {
   /** A KeyClient whose token is already cached, so only the operation under test reaches the vault. */
   const warmClient = async (retryOptions = FAST_RETRIES) => {
     const client = harness.keyClient(
-      vault.vaultUrl,
+      vault.directUrl,
       harness.credential(app, { retryOptions: FAST_RETRIES }),
       retryOptions,
     );

@@ -10,6 +10,7 @@ import { writeReply } from '../http/reply-writer';
 import { type HeldRequests } from '../http/held-requests';
 import { type TimerRegistry } from '../http/timer-registry';
 import { type RequestLog } from '../request-log/request-log';
+import { type VaultEntrance } from '../vault/vault-entrance';
 
 export interface PipelineDeps {
   requestLog: RequestLog;
@@ -33,6 +34,8 @@ export interface Call {
   listener: 'entra' | 'vault';
   /** Vault name, or null for Entra ID. */
   vault: string | null;
+  /** Vault requests only: which listener the request came in through. */
+  via?: VaultEntrance;
   operation: string;
   path: string;
   faults: FaultRules;
@@ -104,6 +107,7 @@ function finish(
   deps.requestLog.append({
     listener: call.listener,
     vault: call.vault,
+    ...(call.via ? { via: call.via } : {}),
     operation: call.operation,
     method: call.request.method ?? 'GET',
     path: call.path,

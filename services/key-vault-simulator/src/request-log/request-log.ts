@@ -1,4 +1,5 @@
 import { type FaultType } from '../faults/fault.types';
+import { type VaultEntrance } from '../vault/vault-entrance';
 
 /**
  * One served request. Deliberately has no body, header, query, token or key value field: nothing
@@ -9,6 +10,8 @@ export interface RequestLogEntry {
   time: string;
   listener: 'entra' | 'vault';
   vault: string | null;
+  /** Vault requests only: through the front door (by host name) or the vault's own loopback listener. */
+  via?: VaultEntrance;
   operation: string;
   method: string;
   path: string;

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { type App, type Harness, startHarness } from '../../test/simulator-harness';
+import { type App, type Harness, type VaultAddress, startHarness } from '../../test/simulator-harness';
 
 describe('the built-in per-vault throttle (weighted, sliding 10 s window)', () => {
   let harness: Harness;
   let app: App;
-  let vault: { name: string; vaultUrl: string };
+  let vault: VaultAddress;
 
   const throttle = (body: Record<string, unknown>) =>
     harness.control('PATCH', `/vaults/${vault.name}/throttle`, body);
   const rawGet = async (key: string, token: string) =>
-    harness.https('GET', `${vault.vaultUrl}/keys/${key}?api-version=7.5`, { token });
+    harness.https('GET', `${vault.directUrl}/keys/${key}?api-version=7.5`, { token });
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -38,7 +38,7 @@ describe('the built-in per-vault throttle (weighted, sliding 10 s window)', () =
   it('answers 429 Throttled over the limit; 429s do not count; the window slides with the simulator clock', async () => {
     await harness.control('PATCH', '/switches', { throttleRetryAfter: false });
     await throttle({ limits: { rsa2048Software: 2 } });
-    const keys = harness.keyClient(vault.vaultUrl, harness.credential(app));
+    const keys = harness.keyClient(vault.directUrl, harness.credential(app));
     await keys.getKey('small');
     await keys.getKey('small');
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -62,7 +62,7 @@ describe('the built-in per-vault throttle (weighted, sliding 10 s window)', () =
     expect((await rawGet('small', token)).status).toBe(200);
     const refused = await rawGet('small', token);
     expect(refused).toMatchObject({ status: 429, headers: { 'retry-after': '1' } });
-    const keys = harness.keyClient(vault.vaultUrl, harness.credential(app));
+    const keys = harness.keyClient(vault.directUrl, harness.credential(app));
     const started = Date.now();
     await expect(keys.getKey('small')).resolves.toMatchObject({ name: 'small' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
@@ -84,7 +84,7 @@ describe('the built-in per-vault throttle (weighted, sliding 10 s window)', () =
   it('throttles wrap and unwrap too, and can be switched off', async () => {
     await throttle({ limits: { rsa2048Software: 1 } });
     const credential = harness.credential(app);
-    const keys = harness.keyClient(vault.vaultUrl, credential, { maxRetries: 0 });
+    const keys = harness.keyClient(vault.directUrl, credential, { maxRetries: 0 });
     const key = await keys.getKey('small');
     const crypto = harness.cryptoClient(key.id!, credential, { maxRetries: 0 });
     expect(

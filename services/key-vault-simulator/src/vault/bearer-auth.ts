@@ -1,4 +1,4 @@
-import { type AccessTokenService, KEY_VAULT_RESOURCE } from '../entra/access-token';
+import { type AccessTokenService } from '../entra/access-token';
 import { type Reply } from '../http/http.types';
 import { KeyVaultErrors } from './key-vault.errors';
 
@@ -14,31 +14,39 @@ export type BearerCheck = { ok: true; caller: Caller } | { ok: false; reply: Rep
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
- * The challenge every 401 carries. The SDK takes the tenant from the authorization URL's path and
- * asks for `<resource>/.default`; it first checks that the vault host ends with `.vault.azure.net`
- * unless `disableChallengeResourceVerification` is set, which a loopback simulator needs.
+ * The challenge every 401 carries; `resource` is the vault's cloud's (`https://vault.azure.net` for
+ * the public cloud), whichever way the request came in. The SDK takes the tenant from the
+ * authorization URL's path and asks for `<resource>/.default`; it first checks that the vault host
+ * ends with `.<resource host>` unless `disableChallengeResourceVerification` is set: a request
+ * through the front door passes that check, one to a loopback listener needs the switch.
  */
-export function challengeHeader(authorityHost: string, tenantId: string): string {
-  return `Bearer authorization="${authorityHost}/${tenantId}", resource="${KEY_VAULT_RESOURCE}"`;
+export function challengeHeader(authorityHost: string, tenantId: string, resource: string): string {
+  return `Bearer authorization="${authorityHost}/${tenantId}", resource="${resource}"`;
 }
 
-/** Accepts only a live simulator token of the vault's tenant for `https://vault.azure.net`. */
+/** What a vault accepts: a live simulator token of its tenant for its cloud's Key Vault resource. */
+export interface ExpectedCaller {
+  issuer: string;
+  audience: string;
+}
+
 export function authenticateBearer(
   authorization: string | undefined,
-  issuer: string,
+  expected: ExpectedCaller,
   tokens: AccessTokenService,
   nowMs: number,
 ): BearerCheck {
+  const { issuer, audience } = expected;
   const token = BEARER.exec(authorization ?? '')?.[1];
   if (!token) return { ok: false, reply: KeyVaultErrors.missingToken() };
-  const check = tokens.check(token, { issuer, audience: KEY_VAULT_RESOURCE }, nowMs);
+  const check = tokens.check(token, { issuer, audience }, nowMs);
   if (check.valid) {
     const { appid, oid } = check.claims;
     return { ok: true, caller: { clientId: appid, objectId: oid, issuer } };
   }
   switch (check.reason) {
     case 'wrong-audience':
-      return { ok: false, reply: KeyVaultErrors.invalidAudience(check.found ?? '') };
+      return { ok: false, reply: KeyVaultErrors.invalidAudience(audience, check.found ?? '') };
     case 'wrong-issuer':
       return { ok: false, reply: KeyVaultErrors.invalidIssuer(issuer, check.found ?? '') };
     case 'unknown-signing-key':

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { AuthenticationRequiredError } from '@azure/identity';
-import { type App, type Harness, cryptoBody, startHarness } from '../../test/simulator-harness';
+import {
+  type App,
+  type Harness,
+  type VaultAddress,
+  cryptoBody,
+  startHarness,
+} from '../../test/simulator-harness';
 
 const ENCRYPTION_USER = 'Key Vault Crypto Service Encryption User';
 const API = 'api-version=7.5';
@@ -9,8 +15,14 @@ const API = 'api-version=7.5';
 interface KeyView {
   name: string;
   version: string;
+  /** Azure's form, served by the front door. */
   kid: string;
+  /** The vault's loopback listener's form. */
+  directKid: string;
 }
+
+const FRONT_DOOR = 'the front door (https://<vault>.vault.azure.net)';
+const ENTRANCES = [FRONT_DOOR, 'the vault’s loopback listener (https://127.0.0.1:<port>)'];
 interface Counters {
   vaults: Record<string, Record<string, number>>;
 }
@@ -47,7 +59,7 @@ async function plainFailure(promise: Promise<unknown>): Promise<Error> {
 describe('Key Vault simulator through the real Azure SDK (@azure/identity + @azure/keyvault-keys)', () => {
   let harness: Harness;
   let app: App;
-  let vault: { name: string; vaultUrl: string };
+  let vault: VaultAddress;
 
   const createKey = (body: Record<string, unknown> = {}) =>
     harness.control<KeyView>('POST', `/vaults/${vault.name}/keys`, {
@@ -55,14 +67,6 @@ describe('Key Vault simulator through the real Azure SDK (@azure/identity + @azu
       ...body,
     });
   const counters = async () => (await harness.control<Counters>('GET', '/counters')).vaults[vault.name];
-  const clients = (who: App = app) => {
-    const credential = harness.credential(who);
-    return {
-      credential,
-      keys: harness.keyClient(vault.vaultUrl, credential),
-      crypto: (kid: string) => harness.cryptoClient(kid, credential),
-    };
-  };
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -74,247 +78,272 @@ describe('Key Vault simulator through the real Azure SDK (@azure/identity + @azu
     vault = await harness.newVault(app, ENCRYPTION_USER);
   });
 
-  describe('the happy path', () => {
-    it('gets a key and round-trips wrapKey/unwrapKey with RSA-OAEP-256 in the vault', async () => {
-      const created = await createKey();
-      const { keys, crypto } = clients();
-      const key = await keys.getKey(created.name);
-      expect(key.id).toBe(created.kid);
-      expect(key.id).toMatch(new RegExp(`^${vault.vaultUrl}/keys/${created.name}/[0-9a-f]{32}$`));
-      expect(key.keyType).toBe('RSA');
-      expect(key.keyOperations).toEqual(['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey']);
-      expect(key.properties).toMatchObject({
-        enabled: true,
-        recoveryLevel: 'Recoverable+Purgeable',
-        recoverableDays: 90,
-      });
-      expect(key.key?.n).toHaveLength(256);
-      const dek = randomBytes(32);
-      const client = crypto(key.id!);
-      const wrapped = await client.wrapKey('RSA-OAEP-256', dek);
-      expect(wrapped.keyID).toBe(key.id);
-      expect(wrapped.result).toHaveLength(256);
-      const unwrapped = await client.unwrapKey('RSA-OAEP-256', wrapped.result);
-      expect(Buffer.from(unwrapped.result).equals(dek)).toBe(true);
-      // RSA-OAEP-256 has no local provider in the SDK: both operations reached the vault.
-      expect(await counters()).toMatchObject({ wrapKey: 1, unwrapKey: 1 });
-    });
+  /**
+   * The SDK behaviours of the reference, through both entrances: the front door (Azure-form URLs and
+   * kids, no `disableChallengeResourceVerification`) and the vault's loopback listener.
+   */
+  describe.each(ENTRANCES)('through %s', (entrance) => {
+    const url = () => (entrance === FRONT_DOOR ? vault.vaultUrl : vault.directUrl);
+    const kidOf = (key: KeyView) => (entrance === FRONT_DOOR ? key.kid : key.directKid);
+    const clients = (who: App = app) => {
+      const credential = harness.credential(who);
+      return {
+        credential,
+        keys: harness.keyClient(url(), credential),
+        crypto: (kid: string) => harness.cryptoClient(kid, credential),
+      };
+    };
 
-    it('wraps RSA-OAEP and RSA1_5 locally in the SDK (no wrapkey request) and unwraps them in the vault', async () => {
-      const created = await createKey();
-      const client = clients().crypto(created.kid);
-      for (const alg of ['RSA-OAEP', 'RSA1_5'] as const) {
-        const dek = randomBytes(32);
-        const wrapped = await client.wrapKey(alg, dek);
-        expect(Buffer.from((await client.unwrapKey(alg, wrapped.result)).result).equals(dek)).toBe(true);
-      }
-      expect(await counters()).toMatchObject({ wrapKey: 0, unwrapKey: 2 });
-    });
-
-    it('addresses the current version through a key id without version (`/keys/k//wrapkey`)', async () => {
-      const created = await createKey();
-      const client = clients().crypto(`${vault.vaultUrl}/keys/${created.name}`);
-      const wrapped = await client.wrapKey('RSA-OAEP-256', randomBytes(32));
-      // The SDK fetched the key first, so it reports the full id it got back.
-      expect(wrapped.keyID).toBe(created.kid);
-      const requests = await harness.control<{ entries: { path: string; status: number }[] }>(
-        'GET',
-        `/requests?target=${vault.name}`,
-      );
-      expect(requests.entries.map((entry) => `${entry.status} ${entry.path}`)).toContain(
-        `200 /keys/${created.name}//wrapkey`,
-      );
-    });
-
-    it('reports a 4096-bit key through its 512-byte modulus (the SDK has no key size field)', async () => {
-      const created = await createKey({ size: 4096, kty: 'RSA-HSM' });
-      const key = await clients().keys.getKey(created.name);
-      expect(key.keyType).toBe('RSA-HSM');
-      expect(key.key?.n).toHaveLength(512);
-    });
-
-    it('keeps an old version usable after rotation while the key name resolves to the new one', async () => {
-      const created = await createKey();
-      const { keys, crypto } = clients();
-      const dek = randomBytes(32);
-      const wrappedByOld = await crypto(created.kid).wrapKey('RSA-OAEP-256', dek);
-      const rotated = await harness.control<KeyView>(
-        'POST',
-        `/vaults/${vault.name}/keys/${created.name}/rotate`,
-      );
-      expect((await keys.getKey(created.name)).id).toBe(rotated.kid);
-      expect(rotated.version).not.toBe(created.version);
-      const unwrapped = await crypto(created.kid).unwrapKey('RSA-OAEP-256', wrappedByOld.result);
-      expect(Buffer.from(unwrapped.result).equals(dek)).toBe(true);
-      await expect(crypto(rotated.kid).unwrapKey('RSA-OAEP-256', wrappedByOld.result)).rejects.toMatchObject({
-        statusCode: 400,
-      });
-    });
-  });
-
-  describe('the failures of the reference table', () => {
-    it('no role → RestError 403 Forbidden, innererror ForbiddenByRbac (get, and remote wrap after the get fallback)', async () => {
-      const created = await createKey();
-      const stranger = await harness.newApp(app.tenantId);
-      const { keys, crypto } = clients(stranger);
-      const failure = await restFailure(keys.getKey(created.name));
-      expect(failure).toMatchObject({ status: 403, code: 'Forbidden', inner: 'ForbiddenByRbac' });
-      expect(failure.message).toContain("Action: 'Microsoft.KeyVault/vaults/keys/read'");
-      expect(await restFailure(crypto(created.kid).wrapKey('RSA-OAEP-256', randomBytes(32)))).toMatchObject({
-        status: 403,
-        inner: 'ForbiddenByRbac',
-      });
-    });
-
-    it('Key Vault Reader reads key metadata but may not wrap', async () => {
-      const created = await createKey();
-      const reader = await harness.newApp(app.tenantId);
-      await harness.control('POST', `/vaults/${vault.name}/role-assignments`, {
-        clientId: reader.clientId,
-        role: 'Key Vault Reader',
-      });
-      const { keys, crypto } = clients(reader);
-      expect((await keys.getKey(created.name)).id).toBe(created.kid);
-      expect(await restFailure(crypto(created.kid).wrapKey('RSA-OAEP-256', randomBytes(32)))).toMatchObject({
-        status: 403,
-        inner: 'ForbiddenByRbac',
-      });
-    });
-
-    it('disabled key → RestError 403 Forbidden, innererror KeyDisabled, for get and wrap (strict default)', async () => {
-      const created = await createKey({ enabled: false });
-      const { keys, crypto } = clients();
-      expect(await restFailure(keys.getKey(created.name))).toMatchObject({
-        status: 403,
-        code: 'Forbidden',
-        inner: 'KeyDisabled',
-        message: 'Operation get is not allowed on a disabled key.',
-      });
-      expect(await restFailure(crypto(created.kid).wrapKey('RSA-OAEP-256', randomBytes(32)))).toMatchObject({
-        status: 403,
-        inner: 'KeyDisabled',
-      });
-    });
-
-    it('a client holding the key from before it was disabled wraps RSA-OAEP locally, but RSA-OAEP-256 meets the 403', async () => {
-      const created = await createKey();
-      const client = clients().crypto(created.kid);
-      await client.wrapKey('RSA-OAEP-256', randomBytes(32));
-      await harness.control('PATCH', `/vaults/${vault.name}/keys/${created.name}`, { enabled: false });
-      await expect(client.wrapKey('RSA-OAEP', randomBytes(32))).resolves.toMatchObject({
-        keyID: created.kid,
-      });
-      expect(await restFailure(client.wrapKey('RSA-OAEP-256', randomBytes(32)))).toMatchObject({
-        status: 403,
-        inner: 'KeyDisabled',
-      });
-    });
-
-    it('with disabledKeyAllowsPublicOps a disabled key still wraps but does not unwrap', async () => {
-      const created = await createKey();
-      const client = clients().crypto(created.kid);
-      const wrapped = await client.wrapKey('RSA-OAEP-256', randomBytes(32));
-      await harness.control('PATCH', `/vaults/${vault.name}/keys/${created.name}`, { enabled: false });
-      await harness.control('PATCH', '/switches', { disabledKeyAllowsPublicOps: true });
-      try {
-        await expect(client.wrapKey('RSA-OAEP-256', randomBytes(32))).resolves.toMatchObject({
-          keyID: created.kid,
+    describe('the happy path', () => {
+      it('gets a key and round-trips wrapKey/unwrapKey with RSA-OAEP-256 in the vault', async () => {
+        const created = await createKey();
+        const { keys, crypto } = clients();
+        const key = await keys.getKey(created.name);
+        expect(key.id).toBe(kidOf(created));
+        expect(key.id).toMatch(new RegExp(`^${url()}/keys/${created.name}/[0-9a-f]{32}$`));
+        expect(key.keyType).toBe('RSA');
+        expect(key.keyOperations).toEqual(['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey']);
+        expect(key.properties).toMatchObject({
+          enabled: true,
+          recoveryLevel: 'Recoverable+Purgeable',
+          recoverableDays: 90,
         });
-        expect(await restFailure(client.unwrapKey('RSA-OAEP-256', wrapped.result))).toMatchObject({
+        expect(key.key?.n).toHaveLength(256);
+        const dek = randomBytes(32);
+        const client = crypto(key.id!);
+        const wrapped = await client.wrapKey('RSA-OAEP-256', dek);
+        expect(wrapped.keyID).toBe(key.id);
+        expect(wrapped.result).toHaveLength(256);
+        const unwrapped = await client.unwrapKey('RSA-OAEP-256', wrapped.result);
+        expect(Buffer.from(unwrapped.result).equals(dek)).toBe(true);
+        // RSA-OAEP-256 has no local provider in the SDK: both operations reached the vault.
+        expect(await counters()).toMatchObject({ wrapKey: 1, unwrapKey: 1 });
+      });
+
+      it('wraps RSA-OAEP and RSA1_5 locally in the SDK (no wrapkey request) and unwraps them in the vault', async () => {
+        const created = await createKey();
+        const client = clients().crypto(kidOf(created));
+        for (const alg of ['RSA-OAEP', 'RSA1_5'] as const) {
+          const dek = randomBytes(32);
+          const wrapped = await client.wrapKey(alg, dek);
+          expect(Buffer.from((await client.unwrapKey(alg, wrapped.result)).result).equals(dek)).toBe(true);
+        }
+        expect(await counters()).toMatchObject({ wrapKey: 0, unwrapKey: 2 });
+      });
+
+      it('addresses the current version through a key id without version (`/keys/k//wrapkey`)', async () => {
+        const created = await createKey();
+        const client = clients().crypto(`${url()}/keys/${created.name}`);
+        const wrapped = await client.wrapKey('RSA-OAEP-256', randomBytes(32));
+        // The SDK fetched the key first, so it reports the full id it got back.
+        expect(wrapped.keyID).toBe(kidOf(created));
+        const requests = await harness.control<{ entries: { path: string; status: number }[] }>(
+          'GET',
+          `/requests?target=${vault.name}`,
+        );
+        expect(requests.entries.map((entry) => `${entry.status} ${entry.path}`)).toContain(
+          `200 /keys/${created.name}//wrapkey`,
+        );
+      });
+
+      it('reports a 4096-bit key through its 512-byte modulus (the SDK has no key size field)', async () => {
+        const created = await createKey({ size: 4096, kty: 'RSA-HSM' });
+        const key = await clients().keys.getKey(created.name);
+        expect(key.keyType).toBe('RSA-HSM');
+        expect(key.key?.n).toHaveLength(512);
+      });
+
+      it('keeps an old version usable after rotation while the key name resolves to the new one', async () => {
+        const created = await createKey();
+        const { keys, crypto } = clients();
+        const dek = randomBytes(32);
+        const wrappedByOld = await crypto(kidOf(created)).wrapKey('RSA-OAEP-256', dek);
+        const rotated = await harness.control<KeyView>(
+          'POST',
+          `/vaults/${vault.name}/keys/${created.name}/rotate`,
+        );
+        expect((await keys.getKey(created.name)).id).toBe(kidOf(rotated));
+        expect(rotated.version).not.toBe(created.version);
+        const unwrapped = await crypto(kidOf(created)).unwrapKey('RSA-OAEP-256', wrappedByOld.result);
+        expect(Buffer.from(unwrapped.result).equals(dek)).toBe(true);
+        await expect(
+          crypto(kidOf(rotated)).unwrapKey('RSA-OAEP-256', wrappedByOld.result),
+        ).rejects.toMatchObject({
+          statusCode: 400,
+        });
+      });
+    });
+
+    describe('the failures of the reference table', () => {
+      it('no role → RestError 403 Forbidden, innererror ForbiddenByRbac (get, and remote wrap after the get fallback)', async () => {
+        const created = await createKey();
+        const stranger = await harness.newApp(app.tenantId);
+        const { keys, crypto } = clients(stranger);
+        const failure = await restFailure(keys.getKey(created.name));
+        expect(failure).toMatchObject({ status: 403, code: 'Forbidden', inner: 'ForbiddenByRbac' });
+        expect(failure.message).toContain("Action: 'Microsoft.KeyVault/vaults/keys/read'");
+        expect(
+          await restFailure(crypto(kidOf(created)).wrapKey('RSA-OAEP-256', randomBytes(32))),
+        ).toMatchObject({
+          status: 403,
+          inner: 'ForbiddenByRbac',
+        });
+      });
+
+      it('Key Vault Reader reads key metadata but may not wrap', async () => {
+        const created = await createKey();
+        const reader = await harness.newApp(app.tenantId);
+        await harness.control('POST', `/vaults/${vault.name}/role-assignments`, {
+          clientId: reader.clientId,
+          role: 'Key Vault Reader',
+        });
+        const { keys, crypto } = clients(reader);
+        expect((await keys.getKey(created.name)).id).toBe(kidOf(created));
+        expect(
+          await restFailure(crypto(kidOf(created)).wrapKey('RSA-OAEP-256', randomBytes(32))),
+        ).toMatchObject({
+          status: 403,
+          inner: 'ForbiddenByRbac',
+        });
+      });
+
+      it('disabled key → RestError 403 Forbidden, innererror KeyDisabled, for get and wrap (strict default)', async () => {
+        const created = await createKey({ enabled: false });
+        const { keys, crypto } = clients();
+        expect(await restFailure(keys.getKey(created.name))).toMatchObject({
+          status: 403,
+          code: 'Forbidden',
+          inner: 'KeyDisabled',
+          message: 'Operation get is not allowed on a disabled key.',
+        });
+        expect(
+          await restFailure(crypto(kidOf(created)).wrapKey('RSA-OAEP-256', randomBytes(32))),
+        ).toMatchObject({
           status: 403,
           inner: 'KeyDisabled',
         });
-      } finally {
-        await harness.control('PATCH', '/switches', { disabledKeyAllowsPublicOps: false });
-      }
-    });
-
-    it('unknown name or version, or a deleted key → RestError 404 KeyNotFound', async () => {
-      const created = await createKey();
-      const { keys } = clients();
-      expect(await restFailure(keys.getKey('no-such-key'))).toMatchObject({
-        status: 404,
-        code: 'KeyNotFound',
       });
-      expect(await restFailure(keys.getKey(created.name, { version: '0'.repeat(32) }))).toMatchObject({
-        status: 404,
-        code: 'KeyNotFound',
-      });
-      await harness.control('DELETE', `/vaults/${vault.name}/keys/${created.name}`);
-      expect(await restFailure(keys.getKey(created.name))).toMatchObject({
-        status: 404,
-        code: 'KeyNotFound',
-      });
-    });
 
-    it('expired key: getKey succeeds, the SDK refuses wrap and unwrap locally without sending anything', async () => {
-      const created = await createKey({ exp: Math.floor(Date.now() / 1000) - 60 });
-      const { keys, crypto } = clients();
-      const key = await keys.getKey(created.name);
-      expect(key.properties.expiresOn?.getTime()).toBeLessThan(Date.now());
-      const client = crypto(created.kid);
-      expect((await plainFailure(client.wrapKey('RSA-OAEP-256', randomBytes(32)))).message).toMatch(
-        /expired at/,
-      );
-      expect((await plainFailure(client.unwrapKey('RSA-OAEP-256', randomBytes(256)))).message).toMatch(
-        /expired at/,
-      );
-      expect(await counters()).toMatchObject({ wrapKey: 0, unwrapKey: 0 });
-    });
-
-    it('tampered wrapped key → RestError 400 BadParameter "Error occurred while decoding OAEP padding."', async () => {
-      const created = await createKey();
-      const client = clients().crypto(created.kid);
-      const wrapped = Buffer.from((await client.wrapKey('RSA-OAEP-256', randomBytes(32))).result);
-      wrapped[17] ^= 0x01;
-      expect(await restFailure(client.unwrapKey('RSA-OAEP-256', wrapped))).toMatchObject({
-        status: 400,
-        code: 'BadParameter',
-        message: 'Error occurred while decoding OAEP padding.',
+      it('a client holding the key from before it was disabled wraps RSA-OAEP locally, but RSA-OAEP-256 meets the 403', async () => {
+        const created = await createKey();
+        const client = clients().crypto(kidOf(created));
+        await client.wrapKey('RSA-OAEP-256', randomBytes(32));
+        await harness.control('PATCH', `/vaults/${vault.name}/keys/${created.name}`, { enabled: false });
+        await expect(client.wrapKey('RSA-OAEP', randomBytes(32))).resolves.toMatchObject({
+          keyID: kidOf(created),
+        });
+        expect(await restFailure(client.wrapKey('RSA-OAEP-256', randomBytes(32)))).toMatchObject({
+          status: 403,
+          inner: 'KeyDisabled',
+        });
       });
-      expect(await restFailure(client.unwrapKey('RSA-OAEP-256', wrapped.subarray(1)))).toMatchObject({
-        status: 400,
-        code: 'BadParameter',
+
+      it('with disabledKeyAllowsPublicOps a disabled key still wraps but does not unwrap', async () => {
+        const created = await createKey();
+        const client = clients().crypto(kidOf(created));
+        const wrapped = await client.wrapKey('RSA-OAEP-256', randomBytes(32));
+        await harness.control('PATCH', `/vaults/${vault.name}/keys/${created.name}`, { enabled: false });
+        await harness.control('PATCH', '/switches', { disabledKeyAllowsPublicOps: true });
+        try {
+          await expect(client.wrapKey('RSA-OAEP-256', randomBytes(32))).resolves.toMatchObject({
+            keyID: kidOf(created),
+          });
+          expect(await restFailure(client.unwrapKey('RSA-OAEP-256', wrapped.result))).toMatchObject({
+            status: 403,
+            inner: 'KeyDisabled',
+          });
+        } finally {
+          await harness.control('PATCH', '/switches', { disabledKeyAllowsPublicOps: false });
+        }
       });
-    });
 
-    it('EC key with RSA-OAEP-256 → refused locally by the SDK (its key_ops are sign/verify)', async () => {
-      const created = await createKey({ kty: 'EC', curve: 'P-256' });
-      const { keys, crypto } = clients();
-      const key = await keys.getKey(created.name);
-      expect(key.keyType).toBe('EC');
-      expect(key.keyOperations).toEqual(['sign', 'verify']);
-      const failure = await plainFailure(crypto(created.kid).wrapKey('RSA-OAEP-256', randomBytes(32)));
-      expect(failure.message).toMatch(/Operation wrapKey is not supported/);
-      expect(await counters()).toMatchObject({ wrapKey: 0 });
-    });
-
-    it('EC key that lists wrapKey in key_ops → the vault answers 400 BadParameter', async () => {
-      const created = await createKey({ kty: 'EC', keyOps: ['wrapKey', 'unwrapKey'] });
-      expect(
-        await restFailure(clients().crypto(created.kid).wrapKey('RSA-OAEP-256', randomBytes(32))),
-      ).toMatchObject({
-        status: 400,
-        code: 'BadParameter',
+      it('unknown name or version, or a deleted key → RestError 404 KeyNotFound', async () => {
+        const created = await createKey();
+        const { keys } = clients();
+        expect(await restFailure(keys.getKey('no-such-key'))).toMatchObject({
+          status: 404,
+          code: 'KeyNotFound',
+        });
+        expect(await restFailure(keys.getKey(created.name, { version: '0'.repeat(32) }))).toMatchObject({
+          status: 404,
+          code: 'KeyNotFound',
+        });
+        await harness.control('DELETE', `/vaults/${vault.name}/keys/${created.name}`);
+        expect(await restFailure(keys.getKey(created.name))).toMatchObject({
+          status: 404,
+          code: 'KeyNotFound',
+        });
       });
-    });
 
-    it('wrong client secret → the credential fails: AuthenticationRequiredError with invalid_client (AADSTS7000215) in the cause chain', async () => {
-      const created = await createKey();
-      const { keys } = clients({ ...app, clientSecret: 'not-the-secret' });
-      let failure: unknown;
-      try {
-        await keys.getKey(created.name);
-      } catch (error) {
-        failure = error;
-      }
-      expect(failure).toBeInstanceOf(AuthenticationRequiredError);
-      const chain: string[] = [];
-      for (let link: unknown = failure; link instanceof Error; link = link.cause)
-        chain.push(`${link.name}: ${link.message}`);
-      expect(chain.join('\n')).toMatch(/invalid_client/);
-      expect(chain.join('\n')).toMatch(/AADSTS7000215/);
-      expect(await counters()).toMatchObject({ challenge: 1, getKey: 0 });
+      it('expired key: getKey succeeds, the SDK refuses wrap and unwrap locally without sending anything', async () => {
+        const created = await createKey({ exp: Math.floor(Date.now() / 1000) - 60 });
+        const { keys, crypto } = clients();
+        const key = await keys.getKey(created.name);
+        expect(key.properties.expiresOn?.getTime()).toBeLessThan(Date.now());
+        const client = crypto(kidOf(created));
+        expect((await plainFailure(client.wrapKey('RSA-OAEP-256', randomBytes(32)))).message).toMatch(
+          /expired at/,
+        );
+        expect((await plainFailure(client.unwrapKey('RSA-OAEP-256', randomBytes(256)))).message).toMatch(
+          /expired at/,
+        );
+        expect(await counters()).toMatchObject({ wrapKey: 0, unwrapKey: 0 });
+      });
+
+      it('tampered wrapped key → RestError 400 BadParameter "Error occurred while decoding OAEP padding."', async () => {
+        const created = await createKey();
+        const client = clients().crypto(kidOf(created));
+        const wrapped = Buffer.from((await client.wrapKey('RSA-OAEP-256', randomBytes(32))).result);
+        wrapped[17] ^= 0x01;
+        expect(await restFailure(client.unwrapKey('RSA-OAEP-256', wrapped))).toMatchObject({
+          status: 400,
+          code: 'BadParameter',
+          message: 'Error occurred while decoding OAEP padding.',
+        });
+        expect(await restFailure(client.unwrapKey('RSA-OAEP-256', wrapped.subarray(1)))).toMatchObject({
+          status: 400,
+          code: 'BadParameter',
+        });
+      });
+
+      it('EC key with RSA-OAEP-256 → refused locally by the SDK (its key_ops are sign/verify)', async () => {
+        const created = await createKey({ kty: 'EC', curve: 'P-256' });
+        const { keys, crypto } = clients();
+        const key = await keys.getKey(created.name);
+        expect(key.keyType).toBe('EC');
+        expect(key.keyOperations).toEqual(['sign', 'verify']);
+        const failure = await plainFailure(crypto(kidOf(created)).wrapKey('RSA-OAEP-256', randomBytes(32)));
+        expect(failure.message).toMatch(/Operation wrapKey is not supported/);
+        expect(await counters()).toMatchObject({ wrapKey: 0 });
+      });
+
+      it('EC key that lists wrapKey in key_ops → the vault answers 400 BadParameter', async () => {
+        const created = await createKey({ kty: 'EC', keyOps: ['wrapKey', 'unwrapKey'] });
+        expect(
+          await restFailure(clients().crypto(kidOf(created)).wrapKey('RSA-OAEP-256', randomBytes(32))),
+        ).toMatchObject({
+          status: 400,
+          code: 'BadParameter',
+        });
+      });
+
+      it('wrong client secret → the credential fails: AuthenticationRequiredError with invalid_client (AADSTS7000215) in the cause chain', async () => {
+        const created = await createKey();
+        const { keys } = clients({ ...app, clientSecret: 'not-the-secret' });
+        let failure: unknown;
+        try {
+          await keys.getKey(created.name);
+        } catch (error) {
+          failure = error;
+        }
+        expect(failure).toBeInstanceOf(AuthenticationRequiredError);
+        const chain: string[] = [];
+        for (let link: unknown = failure; link instanceof Error; link = link.cause)
+          chain.push(`${link.name}: ${link.message}`);
+        expect(chain.join('\n')).toMatch(/invalid_client/);
+        expect(chain.join('\n')).toMatch(/AADSTS7000215/);
+        expect(await counters()).toMatchObject({ challenge: 1, getKey: 0 });
+      });
     });
   });
 

@@ -35,12 +35,8 @@ const GENERIC_STATUS_CODES: Record<number, string> = {
 export const KeyVaultErrors = {
   missingToken: (): Reply =>
     keyVaultError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.'),
-  invalidAudience: (found: string): Reply =>
-    keyVaultError(
-      401,
-      'Unauthorized',
-      `AKV10022: Invalid audience. Expected https://vault.azure.net, found: ${found}.`,
-    ),
+  invalidAudience: (expected: string, found: string): Reply =>
+    keyVaultError(401, 'Unauthorized', `AKV10022: Invalid audience. Expected ${expected}, found: ${found}.`),
   invalidIssuer: (expected: string, found: string): Reply =>
     keyVaultError(
       401,
@@ -124,4 +120,11 @@ export const KeyVaultErrors = {
   notImplemented: (method: string, path: string): Reply =>
     keyVaultError(501, 'NotImplemented', `The Key Vault simulator does not implement ${method} ${path}.`),
   payloadTooLarge: (): Reply => keyVaultError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
+  /**
+   * A request whose `Host` is not the vault the connection was opened for (its TLS server name).
+   * The message is the one Key Vault users report for a wrong `Host` (Stack Overflow question
+   * 66341460, answered with Microsoft's private-link diagnostics); the code is the simulator's.
+   */
+  hostNotAllowedOnConnection: (host: string): Reply =>
+    keyVaultError(403, 'Forbidden', `This TCP connection does not allow access to ${host}.`),
 };

@@ -13,6 +13,7 @@ import { authenticateBearer, challengeHeader } from './bearer-auth';
 import { cryptoOperation, getKey } from './key-operations';
 import { KeyVaultErrors } from './key-vault.errors';
 import { type Vault } from './vault';
+import { type VaultEntrance } from './vault-entrance';
 import { type VaultRoute, routeVaultRequest } from './vault-routes';
 
 export interface VaultListenerDeps extends PipelineDeps {
@@ -24,59 +25,74 @@ export interface VaultListenerDeps extends PipelineDeps {
 
 type KeyRoute = Extract<VaultRoute, { kind: 'key' }>;
 
-/**
- * The HTTPS listener of one vault. After faults: authenticate (401 + challenge), api-version (400),
- * route (501 for what is not modelled), throttle (429), RBAC (403), then the key operation.
- */
+/** The loopback listener of one vault: `https://127.0.0.1:<port>`, key ids in that form. */
 export function createVaultListener(
   vault: Vault,
   deps: VaultListenerDeps,
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  return (request, response) => {
-    const startedAt = performance.now();
-    let target: RequestTarget;
-    try {
-      target = parseTarget(request.url ?? '/');
-    } catch (error) {
-      if (!(error instanceof MalformedPathError)) throw error;
-      request.resume();
-      writeReply(response, decorate(KeyVaultErrors.badParameter('The request URI is malformed.'), request));
-      return;
-    }
-    const route = routeVaultRequest(request.method ?? 'GET', target.segments);
-    runCall(
-      {
-        request,
-        response,
-        startedAt,
-        listener: 'vault',
-        vault: vault.name,
-        operation: route.kind === 'key' ? route.operation : 'unknown',
-        path: target.path,
-        faults: vault.faults,
-        faultReply: (spec) =>
-          decorate(
-            spec.type === 'throttle'
-              ? KeyVaultErrors.throttled(spec.retryAfterSeconds)
-              : KeyVaultErrors.serviceError(spec.status),
-            request,
-          ),
-        execute: (rawBody) => {
-          const outcome = handleVaultRequest({ vault, deps, route, target, request, rawBody });
-          return { ...outcome, reply: decorate(outcome.reply, request) };
-        },
-        tooLarge: () => decorate(KeyVaultErrors.payloadTooLarge(), request),
+  return (request, response) => serveVaultRequest(vault, 'direct', deps, request, response);
+}
+
+/**
+ * One request to a vault, from its loopback listener or the front door (`entrance` decides the
+ * host of the key ids in the answer). After faults: authenticate (401 + challenge), api-version
+ * (400), route (501 for what is not modelled), throttle (429), RBAC (403), then the key operation.
+ */
+export function serveVaultRequest(
+  vault: Vault,
+  entrance: VaultEntrance,
+  deps: VaultListenerDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const startedAt = performance.now();
+  let target: RequestTarget;
+  try {
+    target = parseTarget(request.url ?? '/');
+  } catch (error) {
+    if (!(error instanceof MalformedPathError)) throw error;
+    request.resume();
+    writeReply(
+      response,
+      withVaultHeaders(KeyVaultErrors.badParameter('The request URI is malformed.'), request),
+    );
+    return;
+  }
+  const route = routeVaultRequest(request.method ?? 'GET', target.segments);
+  runCall(
+    {
+      request,
+      response,
+      startedAt,
+      listener: 'vault',
+      vault: vault.name,
+      via: entrance,
+      operation: route.kind === 'key' ? route.operation : 'unknown',
+      path: target.path,
+      faults: vault.faults,
+      faultReply: (spec) =>
+        withVaultHeaders(
+          spec.type === 'throttle'
+            ? KeyVaultErrors.throttled(spec.retryAfterSeconds)
+            : KeyVaultErrors.serviceError(spec.status),
+          request,
+        ),
+      execute: (rawBody) => {
+        const outcome = handleVaultRequest({ vault, entrance, deps, route, target, request, rawBody });
+        return { ...outcome, reply: withVaultHeaders(outcome.reply, request) };
       },
-      deps,
-    ).catch((error: unknown) => {
-      deps.logger.error({ err: error, vault: vault.name }, 'vault request failed');
-      response.destroy();
-    });
-  };
+      tooLarge: () => withVaultHeaders(KeyVaultErrors.payloadTooLarge(), request),
+    },
+    deps,
+  ).catch((error: unknown) => {
+    deps.logger.error({ err: error, vault: vault.name }, 'vault request failed');
+    response.destroy();
+  });
 }
 
 interface VaultRequest {
   vault: Vault;
+  entrance: VaultEntrance;
   deps: VaultListenerDeps;
   route: VaultRoute;
   target: RequestTarget;
@@ -85,12 +101,16 @@ interface VaultRequest {
 }
 
 /** Everything after the faults, in Key Vault's order. */
-function handleVaultRequest({ vault, deps, route, target, request, rawBody }: VaultRequest): CallOutcome {
+function handleVaultRequest(call: VaultRequest): CallOutcome {
+  const { vault, deps, route, target, request, rawBody } = call;
   const nowMs = deps.clock.now();
   const issuer = AccessTokenService.issuerFor(deps.authorityHost, vault.tenantId);
-  const auth = authenticateBearer(request.headers.authorization, issuer, deps.tokens, nowMs);
+  const expected = { issuer, audience: vault.cloud.resource };
+  const auth = authenticateBearer(request.headers.authorization, expected, deps.tokens, nowMs);
   if (!auth.ok) {
-    const challenge = { 'www-authenticate': challengeHeader(deps.authorityHost, vault.tenantId) };
+    const challenge = {
+      'www-authenticate': challengeHeader(deps.authorityHost, vault.tenantId, vault.cloud.resource),
+    };
     return { reply: { ...auth.reply, headers: challenge }, challenged: true };
   }
   const { caller } = auth;
@@ -107,10 +127,12 @@ function handleVaultRequest({ vault, deps, route, target, request, rawBody }: Va
     const denial = { ...caller, dataAction: access.dataAction, vault: vault.name, keyName: route.name };
     return answer(KeyVaultErrors.forbiddenByRbac(denial));
   }
-  return answer(runKeyOperation(vault, route, rawBody, unixSeconds(nowMs), deps.switches));
+  const baseUrl = vault.urlVia(call.entrance);
+  return answer(runKeyOperation(vault, baseUrl, route, rawBody, unixSeconds(nowMs), deps.switches));
 }
 
-function decorate(reply: Reply, request: IncomingMessage): Reply {
+/** Key Vault's headers on any answer of a vault host, the front door's refusals included. */
+export function withVaultHeaders(reply: Reply, request: IncomingMessage): Reply {
   return { ...reply, headers: { ...vaultHeaders(request), ...reply.headers } };
 }
 
@@ -123,6 +145,7 @@ function admit(vault: Vault, route: KeyRoute, switches: SimulatorSwitches): Repl
 
 function runKeyOperation(
   vault: Vault,
+  vaultUrl: string,
   route: KeyRoute,
   rawBody: string,
   nowSeconds: number,
@@ -130,7 +153,7 @@ function runKeyOperation(
 ): Reply {
   const request = {
     keys: vault.keys,
-    vaultUrl: vault.url,
+    vaultUrl,
     name: route.name,
     version: route.version,
     nowSeconds,

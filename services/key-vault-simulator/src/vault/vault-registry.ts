@@ -1,4 +1,5 @@
 import { AppError } from '@vault-backup/errors';
+import { type AzureCloud, type VaultHost } from '../clouds/azure-clouds';
 import { type Clock } from '../clock/clock';
 import { Vault } from './vault';
 
@@ -16,7 +17,18 @@ export class VaultConflictError extends AppError {
   readonly retriable = false;
 }
 
-/** The vaults and their listeners. Names are case-insensitive, as in Azure. */
+export interface NewVault {
+  name: string;
+  tenantId: string;
+  cloud: AzureCloud;
+  /** Port of the vault's own loopback listener; 0 picks a free one. */
+  port: number;
+}
+
+/**
+ * The vaults and their loopback listeners. Names are case-insensitive, as in Azure, and unique
+ * across clouds here (the control API addresses a vault by name alone).
+ */
 export class VaultRegistry {
   private readonly vaults = new Map<string, { vault: Vault; server: VaultServer }>();
 
@@ -26,23 +38,25 @@ export class VaultRegistry {
     private readonly clock: Clock,
   ) {}
 
-  async create(name: string, tenantId: string, port = 0): Promise<Vault> {
-    if (this.vaults.has(name.toLowerCase())) throw new VaultConflictError(`vault ${name} already exists`);
-    const server = await this.openServer(port);
-    const vault = new Vault(
-      name,
-      tenantId,
-      `https://${this.advertisedHost}:${server.port}`,
-      server.port,
-      this.clock,
-    );
+  async create(input: NewVault): Promise<Vault> {
+    const key = input.name.toLowerCase();
+    if (this.vaults.has(key)) throw new VaultConflictError(`vault ${input.name} already exists`);
+    const server = await this.openServer(input.port);
+    const directUrl = `https://${this.advertisedHost}:${server.port}`;
+    const vault = new Vault(input.name, input.tenantId, input.cloud, directUrl, server.port, this.clock);
     server.attach(vault);
-    this.vaults.set(name.toLowerCase(), { vault, server });
+    this.vaults.set(key, { vault, server });
     return vault;
   }
 
   get(name: string): Vault | undefined {
     return this.vaults.get(name.toLowerCase())?.vault;
+  }
+
+  /** The vault a host designates: same name, same cloud (`kv.vault.azure.cn` is not `kv.vault.azure.net`). */
+  findByHost(host: VaultHost): Vault | undefined {
+    const vault = this.get(host.name);
+    return vault?.cloud.name === host.cloud.name ? vault : undefined;
   }
 
   list(): Vault[] {
