@@ -1,8 +1,9 @@
 /**
- * `npm run demo`: the main job end to end on the local stack. Starts the CyberArk simulator, the
- * local JWT issuer and the backup service (as separate processes, logs in .local-stack/logs), sets
- * up a workspace's backup through the admin API exactly as an admin would, emits sample account
- * events (encrypted secrets, an update, a poison record) and shows where the backups landed.
+ * `npm run demo`: the main job end to end on the local stack. Starts the CyberArk simulator, the Azure
+ * Key Vault + Entra ID simulator, the local JWT issuer and the backup service (as separate processes,
+ * logs in .local-stack/logs), sets up a workspace's backup and its own Key Vault key through the admin
+ * API exactly as an admin would, emits sample account events (secrets encrypted to that key, an update,
+ * a poison record) and shows where the backups landed and how few Key Vault calls that took.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -436,6 +437,10 @@ async function main(): Promise<void> {
   console.log(
     `  backup status                  : curl -s -H "authorization: Bearer <token>" http://127.0.0.1:${HTTP_PORT}/api/v1/workspaces/${WORKSPACE}/vault-backup`,
   );
+  console.log(
+    `  key integration                : curl -s -H "authorization: Bearer <token>" http://127.0.0.1:${HTTP_PORT}/api/v1/workspaces/${WORKSPACE}/key-integration`,
+  );
+  console.log(`  Key Vault simulator calls      : curl -s ${keyVault.controlUrl}/_control/counters`);
   console.log(`  logs                           : ${LOG_DIR}/vault-backup.log, local-issuer.log`);
 
   if (process.env.DEMO_EXIT === '1') return;
