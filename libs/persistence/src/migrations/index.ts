@@ -4,6 +4,7 @@ import { AuditLog1763900000000 } from './1763900000000-audit-log';
 import { AccountWriteFence1764000000000 } from './1764000000000-account-write-fence';
 import { DataKey1764100000000 } from './1764100000000-data-key';
 import { WorkspaceKeyIntegration1764200000000 } from './1764200000000-workspace-key-integration';
+import { FailureRecordPurpose1764300000000 } from './1764300000000-failure-record-purpose';
 
 /** In order of application; new migrations are appended, never edited once released. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AccountWriteFence1764000000000,
   DataKey1764100000000,
   WorkspaceKeyIntegration1764200000000,
+  FailureRecordPurpose1764300000000,
 ];

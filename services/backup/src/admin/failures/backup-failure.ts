@@ -12,6 +12,8 @@ export interface BackupFailure {
   readonly attempts: number;
   /** The sealed original record: opened only to replay it, never returned. */
   readonly recordCiphertext: string;
+  /** Its seal: `backup-failure`, or `pending-backup` for a parked record given up unopened. */
+  readonly sealedAs: 'backup-failure' | 'pending-backup';
   readonly deadLetter: {
     readonly topic: string;
     readonly partition: number | null;

@@ -153,7 +153,7 @@ export class FailureReplayService {
       const workspaceId = failure.workspaceId ?? undefined;
       return {
         failure,
-        record: await this.sealer.open(failure.recordCiphertext, 'backup-failure', workspaceId),
+        record: await this.sealer.open(failure.recordCiphertext, failure.sealedAs, workspaceId),
       };
     } catch (error) {
       if (isAppError(error) && error.retriable) throw error;

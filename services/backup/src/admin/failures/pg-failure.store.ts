@@ -20,6 +20,7 @@ interface FailureRow {
   error_message: string;
   attempts: number;
   record_ciphertext: string;
+  record_purpose: 'backup-failure' | 'pending-backup';
   dlq_topic: string;
   dlq_partition: number | null;
   dlq_offset: string | null;
@@ -31,7 +32,7 @@ interface FailureRow {
 }
 
 const COLUMNS = `id, workspace_id, account_id, version::text AS version, event_id, source_topic, source_partition,
-  source_offset::text AS source_offset, error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic,
+  source_offset::text AS source_offset, error_class, error_code, error_message, attempts, record_ciphertext, record_purpose, dlq_topic,
   dlq_partition, dlq_offset::text AS dlq_offset, status, created_at,
   (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_micros, replayed_at, replayed_by`;
 
@@ -152,6 +153,7 @@ function toFailure(row: FailureRow): BackupFailure {
     error: { class: row.error_class, code: row.error_code, message: row.error_message },
     attempts: row.attempts,
     recordCiphertext: row.record_ciphertext,
+    sealedAs: row.record_purpose,
     deadLetter: { topic: row.dlq_topic, partition: row.dlq_partition, offset: row.dlq_offset },
     status: row.status,
     createdAt: row.created_at,

@@ -1,9 +1,14 @@
 import { type Logger } from 'pino';
 import { type AccountEvent } from '@vault-backup/event-contract';
-import { toBackupFailure } from '../domain/backup-failure';
+import { type BackupFailure, toBackupFailure } from '../domain/backup-failure';
 import { type PipelineMetrics } from '../metrics/pipeline.metrics';
 import { type BackupStateStore } from '../store/backup-state.store';
-import { isEmptyOutcomeWrite, type LeaseClaim } from '../store/backup-state.types';
+import {
+  emptyOutcomeWrite,
+  isEmptyOutcomeWrite,
+  type LeaseClaim,
+  type PendingBackup,
+} from '../store/backup-state.types';
 import { type AccountJobRunner } from './account-job.runner';
 import { type OutcomeRecorder, type RecordResult } from './outcome-recorder';
 
@@ -38,6 +43,22 @@ export class OutcomeCommitter {
     if (!isEmptyOutcomeWrite(write)) await this.store.saveOutcomes(write);
     this.runner.forgetPersisted(write.applied);
     for (const item of items) this.report(item.result);
+  }
+
+  /** A parked backup that ran out of budget before its record could be opened: a failure, as sealed. */
+  async concludeUnreadable(entry: PendingBackup, failure: BackupFailure): Promise<void> {
+    await this.store.saveOutcomes({
+      ...emptyOutcomeWrite(),
+      failures: [this.recorder.unreadable(entry, failure)],
+      resolvedPending: [
+        { workspaceId: entry.workspaceId, accountId: entry.accountId, upToVersion: entry.version },
+      ],
+    });
+    this.metrics.deadLetters.inc({ error_class: failure.errorClass });
+    this.logger.warn(
+      { workspaceId: entry.workspaceId, accountId: entry.accountId, version: entry.version, failure },
+      'parked backup gave up unopened: its workspace key stayed out of reach for the whole retry budget',
+    );
   }
 
   /**

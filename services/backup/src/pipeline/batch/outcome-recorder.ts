@@ -124,6 +124,27 @@ export class OutcomeRecorder {
     };
   }
 
+  /**
+   * A parked backup whose budget ran out while its sealed record could not be opened (its workspace's
+   * key is out of reach): kept as it is, with no dead letter (nothing readable to publish). It opens,
+   * and can be replayed, once the key is back.
+   */
+  unreadable(entry: PendingBackup, failure: BackupFailure): FailureRecord {
+    return {
+      workspaceId: entry.workspaceId,
+      accountId: entry.accountId,
+      version: entry.version,
+      source: entry.source,
+      errorClass: failure.errorClass,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+      attempts: entry.attempts,
+      recordCiphertext: entry.recordCiphertext,
+      sealedAs: 'pending-backup',
+      deadLetter: { topic: this.dlqTopic },
+    };
+  }
+
   private async fail(result: RecordResult, failure: BackupFailure): Promise<FailureRecord> {
     const { record, event } = result;
     const owner = event

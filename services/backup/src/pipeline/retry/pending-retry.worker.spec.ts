@@ -155,6 +155,31 @@ describe('PendingRetryWorker', () => {
     expect(ctx.store.pending.size).toBe(0);
   });
 
+  it('gives up a parked record it could never open once the budget is spent: a failure kept as sealed, no dead letter', async () => {
+    const now = { value: Date.parse('2026-01-01T00:00:00Z') };
+    const ctx = setup(now);
+    await park(ctx, 3, new Date(now.value));
+    const sealed = ctx.store.pending.get('ws-1:acc-1')!.recordCiphertext;
+    ctx.sealer.openFailure = new KeyOutOfReachError();
+    now.value += 25 * HOUR;
+
+    await ctx.worker.runOnce();
+
+    expect(ctx.store.pending.size).toBe(0);
+    expect(ctx.store.failures).toEqual([
+      expect.objectContaining({
+        workspaceId: 'ws-1',
+        accountId: 'acc-1',
+        version: 3,
+        errorClass: 'retry-budget-exhausted',
+        errorCode: 'KEY_FORBIDDEN',
+        recordCiphertext: sealed,
+        sealedAs: 'pending-backup',
+      }),
+    ]);
+    expect(ctx.deadLetter.published).toHaveLength(0);
+  });
+
   it('leaves a tenant with an open circuit alone without spending an attempt', async () => {
     const now = { value: Date.parse('2026-01-01T00:00:00Z') };
     const ctx = setup(now);

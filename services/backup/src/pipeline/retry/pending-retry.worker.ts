@@ -103,7 +103,7 @@ export class PendingRetryWorker {
           { ...where, reason: describeError(error) },
           'retrying a parked backup failed; backing off',
         );
-        await this.backOff(entry, toBackupFailure(error)).catch(() => undefined);
+        await this.backOffOrConclude(entry, toBackupFailure(error)).catch(() => undefined);
         return;
       }
       this.logger.error({ ...where, reason: describeError(error) }, 'a parked backup cannot be handled');
@@ -186,6 +186,23 @@ export class PendingRetryWorker {
       // Nothing lost: the entries stay due at the end of their backoff.
       this.logger.warn({ reason: describeError(error) }, 'could not expedite parked backups');
     }
+  }
+
+  /** Within the workspace's budget, back off; past it, the entry ends as a failure kept as sealed. */
+  private async backOffOrConclude(entry: PendingBackup, failure: BackupFailure): Promise<void> {
+    const target = (await this.targets.activeTargets([entry.workspaceId])).get(entry.workspaceId);
+    const spent =
+      target !== undefined && this.now().getTime() - entry.firstFailedAt.getTime() > target.retryBudgetMs;
+    if (!spent) return this.backOff(entry, failure);
+    await this.committer.concludeUnreadable(
+      entry,
+      budgetExhausted({
+        ...entry,
+        lastErrorClass: failure.errorClass,
+        lastErrorCode: failure.code,
+        lastErrorMessage: failure.message,
+      }),
+    );
   }
 
   /**

@@ -43,6 +43,11 @@ export interface FailureRecord {
   readonly errorMessage: string;
   readonly attempts: number;
   readonly recordCiphertext: string;
+  /**
+   * How `recordCiphertext` is sealed: `backup-failure` unless the record could not be opened to be
+   * sealed again (kept as it was parked while its workspace's key was out of reach).
+   */
+  readonly sealedAs?: 'backup-failure' | 'pending-backup';
   readonly deadLetter: { readonly topic: string; readonly partition?: number; readonly offset?: string };
 }
 
