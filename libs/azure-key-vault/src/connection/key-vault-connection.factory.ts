@@ -3,6 +3,7 @@ import { UrlNotAllowedError } from '@vault-backup/url-policy';
 import { KeyVaultError } from '../key-vault.errors';
 import { type KeyVaultKeyPort } from '../key-vault-key.port';
 import { KeyVaultKeyAdapter } from '../key/key-vault-key.adapter';
+import { failedCheck } from '../validation/key-validation';
 import {
   KEY_VALIDATION_CHECKS,
   type KeyValidationCheck,
@@ -132,16 +133,7 @@ export class KeyVaultConnectionFactory {
   #earlyFailure(error: KeyVaultError): KeyValidationReport {
     const failing = checkOfEarlyProblem(error);
     const checks = KEY_VALIDATION_CHECKS.map((name): KeyValidationCheck => {
-      if (name === failing) {
-        return {
-          name,
-          status: 'failed',
-          problem: error.problem,
-          message: error.message,
-          fix: error.fix,
-          transient: error.errorClass === 'key-vault-unavailable',
-        };
-      }
+      if (name === failing) return failedCheck(name, error.problem, error.message);
       if (name === 'vault-url') return { name, status: 'passed', message: 'an allowed Key Vault address' };
       return { name, status: 'skipped', message: `skipped because ${failing} did not pass` };
     });

@@ -1,5 +1,6 @@
 import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { type Secret } from '@vault-backup/config';
+import { BASE64_BLOB_PATTERN, BEARER_TOKEN_PATTERN, sanitizeServerText } from '@vault-backup/http-support';
 import { isUrlNotAllowedError } from '@vault-backup/url-policy';
 import { type KeyVaultErrorFacts, KeyVaultError, type KeyVaultOperation } from '../key-vault.errors';
 import {
@@ -14,7 +15,6 @@ import {
 } from './identity-failure.reader';
 import { type KeyVaultProblem, summaryOf } from './key-vault-problems';
 import { readRetryAfterMs } from './retry-after';
-import { sanitizeServerText } from './server-text.sanitizer';
 import { type VaultErrorBodies, type VaultErrorBody } from './vault-error-body';
 
 export interface FailureContext {
@@ -244,6 +244,9 @@ function joinCodes(code: string | undefined, inner: string | undefined): string 
   return inner === undefined || inner === code ? code : `${code}/${inner}`;
 }
 
+/** Key Vault and Entra ID may echo access tokens and key material (wrapped keys, moduli): never in a message. */
+const SERVER_TEXT_REDACTIONS = [BEARER_TOKEN_PATTERN, BASE64_BLOB_PATTERN];
+
 function clean(text: string, context: FailureContext): string {
-  return sanitizeServerText(text, context.secrets);
+  return sanitizeServerText(text, context.secrets, { redact: SERVER_TEXT_REDACTIONS });
 }

@@ -15,9 +15,8 @@ export const KEY_VAULT_ERROR_CLASSES = [
 
 export type KeyVaultErrorClass = (typeof KEY_VAULT_ERROR_CLASSES)[number];
 
-/** Every precise problem the adapter reports; stable slugs, used in validation reports too. */
-export const KEY_VAULT_PROBLEMS = [
-  // transient: wait like an outage
+/** Transient: wait like an outage (`key-vault-unavailable`). */
+const TRANSIENT_PROBLEMS = [
   'throttled',
   'service-unavailable',
   'vault-unreachable',
@@ -25,7 +24,10 @@ export const KEY_VAULT_PROBLEMS = [
   'tls-failed',
   'identity-unavailable',
   'credential-unavailable',
-  // the customer took our access away
+] as const;
+
+/** The customer took our access away (`key-access-revoked`). */
+const REVOKED_PROBLEMS = [
   'authentication-failed',
   'tenant-mismatch',
   'forbidden',
@@ -34,7 +36,10 @@ export const KEY_VAULT_PROBLEMS = [
   'key-expired',
   'key-not-yet-valid',
   'operation-not-permitted',
-  // permanent
+] as const;
+
+/** Permanent (`secret-decryption-failed`). */
+const PERMANENT_PROBLEMS = [
   'url-not-allowed',
   'challenge-mismatch',
   'kid-not-trusted',
@@ -47,6 +52,13 @@ export const KEY_VAULT_PROBLEMS = [
   'invalid-request',
   'configuration-invalid',
   'unexpected-failure',
+] as const;
+
+/** Every precise problem the adapter reports; stable slugs, used in validation reports too. */
+export const KEY_VAULT_PROBLEMS = [
+  ...TRANSIENT_PROBLEMS,
+  ...REVOKED_PROBLEMS,
+  ...PERMANENT_PROBLEMS,
 ] as const;
 
 export type KeyVaultProblem = (typeof KEY_VAULT_PROBLEMS)[number];
@@ -113,26 +125,8 @@ const FIXES: Readonly<Record<KeyVaultProblem, string>> = {
   'unexpected-failure': 'An unexpected failure; its reason is in the message. Report it if it persists.',
 };
 
-const TRANSIENT: ReadonlySet<KeyVaultProblem> = new Set([
-  'throttled',
-  'service-unavailable',
-  'vault-unreachable',
-  'timeout',
-  'tls-failed',
-  'identity-unavailable',
-  'credential-unavailable',
-]);
-
-const REVOKED: ReadonlySet<KeyVaultProblem> = new Set([
-  'authentication-failed',
-  'tenant-mismatch',
-  'forbidden',
-  'network-access-denied',
-  'key-disabled',
-  'key-expired',
-  'key-not-yet-valid',
-  'operation-not-permitted',
-]);
+const TRANSIENT: ReadonlySet<KeyVaultProblem> = new Set(TRANSIENT_PROBLEMS);
+const REVOKED: ReadonlySet<KeyVaultProblem> = new Set(REVOKED_PROBLEMS);
 
 function classOf(problem: KeyVaultProblem): KeyVaultErrorClass {
   if (TRANSIENT.has(problem)) return 'key-vault-unavailable';

@@ -1,4 +1,5 @@
-const DELAY_SECONDS = /^\d+(\.\d+)?$/;
+import { parseRetryAfter } from '@vault-backup/http-support';
+
 const DELAY_MILLISECONDS = /^\d+$/;
 
 /** The headers a Key Vault 429 may carry, in the order the Azure SDK itself reads them. */
@@ -8,8 +9,9 @@ export interface RetryAfterHeaders {
 
 /**
  * How long a throttled caller should wait, from `retry-after-ms` / `x-ms-retry-after-ms`
- * (milliseconds) or `Retry-After` (RFC 9110: delay-seconds or an HTTP-date). A date in the past means
- * 0; anything missing or unreadable means "the server did not say" (undefined).
+ * (milliseconds, Azure's own headers) or `Retry-After` (RFC 9110: delay-seconds or an HTTP-date, read
+ * by the shared `parseRetryAfter`). A date in the past means 0; anything missing or unreadable means
+ * "the server did not say" (undefined).
  */
 export function readRetryAfterMs(headers: RetryAfterHeaders | undefined, nowMs: number): number | undefined {
   if (headers === undefined) return undefined;
@@ -18,14 +20,4 @@ export function readRetryAfterMs(headers: RetryAfterHeaders | undefined, nowMs: 
     if (value !== undefined && DELAY_MILLISECONDS.test(value)) return Number(value);
   }
   return parseRetryAfter(headers.get('retry-after'), nowMs);
-}
-
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  const trimmed = value?.trim();
-  if (trimmed === undefined || trimmed === '') return undefined;
-  if (DELAY_SECONDS.test(trimmed)) return Math.round(Number(trimmed) * 1_000);
-  if (/^-?\d/.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
 }

@@ -207,6 +207,25 @@ async function attempt<T>(call: () => Promise<T>): Promise<Attempt<T>> {
   }
 }
 
+/**
+ * A failed check: the problem, what was found, the admin's fix and whether it is transient (the same
+ * `fix` and error class a `KeyVaultError` of that problem carries).
+ */
+export function failedCheck(
+  name: KeyValidationCheckName,
+  problem: KeyVaultProblem,
+  message: string,
+): KeyValidationCheck {
+  return {
+    name,
+    status: 'failed',
+    problem,
+    message,
+    fix: fixFor(problem),
+    transient: errorClassOf(problem) === 'key-vault-unavailable',
+  };
+}
+
 class ReportBuilder {
   readonly #checks = new Map<KeyValidationCheckName, KeyValidationCheck>();
 
@@ -215,25 +234,11 @@ class ReportBuilder {
   }
 
   fail(name: KeyValidationCheckName, error: KeyVaultError): void {
-    this.#checks.set(name, {
-      name,
-      status: 'failed',
-      problem: error.problem,
-      message: error.message,
-      fix: error.fix,
-      transient: error.errorClass === 'key-vault-unavailable',
-    });
+    this.#checks.set(name, failedCheck(name, error.problem, error.message));
   }
 
   failWith(name: KeyValidationCheckName, problem: KeyVaultProblem, message: string): void {
-    this.#checks.set(name, {
-      name,
-      status: 'failed',
-      problem,
-      message,
-      fix: fixFor(problem),
-      transient: errorClassOf(problem) === 'key-vault-unavailable',
-    });
+    this.#checks.set(name, failedCheck(name, problem, message));
   }
 
   requirement(result: RequirementResult): void {

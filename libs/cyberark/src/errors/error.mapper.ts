@@ -1,4 +1,5 @@
 import { type Secret } from '@vault-backup/config';
+import { sanitizeServerText } from '@vault-backup/http-support';
 import {
   type CyberArkError,
   type CyberArkErrorClass,
@@ -17,7 +18,6 @@ import {
   CyberArkUnavailableError,
 } from '../cyberark.errors';
 import { type ParsedErrorBody, parseErrorBody } from './error-body.parser';
-import { sanitizeServerText } from './server-text.sanitizer';
 
 /** What the failed request addressed: decides what a bare 404 means. */
 export type ResourceKind = 'account' | 'safe' | 'safe-member' | 'platform' | 'token' | 'ccp' | 'other';

@@ -9,6 +9,7 @@ import axios, {
 import axiosRetry from 'axios-retry';
 import { type Secret } from '@vault-backup/config';
 import { isAppError } from '@vault-backup/errors';
+import { parseRetryAfter } from '@vault-backup/http-support';
 import { CyberArkInvalidRequestError, CyberArkUnavailableError, isCyberArkError } from '../cyberark.errors';
 import { type CyberArkClientObserver, type RequestOutcome, notify } from '../cyberark.observer';
 import {
@@ -19,7 +20,6 @@ import {
 } from '../errors/error.mapper';
 import { computeRetryDelay } from './backoff';
 import { type TenantCircuitBreaker } from './circuit-breaker';
-import { parseRetryAfter } from './retry-after';
 import { DEFAULT_MAX_RESPONSE_BYTES, type NetworkOptions, type RetryOptions } from './transport.options';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';

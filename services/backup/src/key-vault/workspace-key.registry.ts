@@ -2,19 +2,12 @@ import { LRUCache } from 'lru-cache';
 import { type DataSource } from 'typeorm';
 import { Secret } from '@vault-backup/config';
 import { translateDatabaseError } from '@vault-backup/persistence';
-import { KEY_CLIENT_SECRET_CIPHER_CONTEXT, type RsaPublicJwk, type WorkspaceKey } from './workspace-key';
-
-interface KeyRow {
-  workspace_id: string;
-  revision: number;
-  directory_tenant_id: string;
-  client_id: string;
-  client_secret_ciphertext: string;
-  vault_url: string;
-  key_name: string;
-  key_id: string;
-  public_key_jwk: RsaPublicJwk;
-}
+import {
+  KEY_CLIENT_SECRET_CIPHER_CONTEXT,
+  WORKSPACE_KEY_COLUMNS,
+  type WorkspaceKey,
+  type WorkspaceKeyRow,
+} from './workspace-key';
 
 /** Opens a service-scope token: the secret that reaches a workspace key is never sealed under that key. */
 export type ServiceSecretOpener = (ciphertext: string, context: string) => Promise<Uint8Array>;
@@ -55,12 +48,10 @@ export class WorkspaceKeyRegistry {
   }
 
   private async load(workspaceId: string): Promise<WorkspaceKey | undefined> {
-    let rows: KeyRow[];
+    let rows: WorkspaceKeyRow[];
     try {
-      rows = await this.dataSource.query<KeyRow[]>(
-        `SELECT workspace_id, revision, directory_tenant_id, client_id, client_secret_ciphertext, vault_url, key_name,
-                key_id, public_key_jwk
-           FROM workspace_key_integration WHERE workspace_id = $1`,
+      rows = await this.dataSource.query<WorkspaceKeyRow[]>(
+        `SELECT ${WORKSPACE_KEY_COLUMNS} FROM workspace_key_integration WHERE workspace_id = $1`,
         [workspaceId],
       );
     } catch (error) {
@@ -76,7 +67,7 @@ export class WorkspaceKeyRegistry {
     return key;
   }
 
-  private async toKey(row: KeyRow): Promise<WorkspaceKey> {
+  private async toKey(row: WorkspaceKeyRow): Promise<WorkspaceKey> {
     const secret = await this.openSecret(row.client_secret_ciphertext, KEY_CLIENT_SECRET_CIPHER_CONTEXT);
     return {
       workspaceId: row.workspace_id,

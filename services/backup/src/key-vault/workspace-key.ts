@@ -7,6 +7,26 @@ export interface RsaPublicJwk {
   readonly e: string;
 }
 
+/**
+ * The columns of `workspace_key_integration` a {@link WorkspaceKey} is read from. The admin API's store
+ * reads these and its own (check report, timestamps) with one row type extending this one.
+ */
+export interface WorkspaceKeyRow {
+  readonly workspace_id: string;
+  readonly revision: number;
+  readonly directory_tenant_id: string;
+  readonly client_id: string;
+  readonly client_secret_ciphertext: string;
+  readonly vault_url: string;
+  readonly key_name: string;
+  readonly key_id: string;
+  readonly public_key_jwk: RsaPublicJwk;
+}
+
+/** {@link WorkspaceKeyRow}'s columns, for a `SELECT` or `RETURNING` list. */
+export const WORKSPACE_KEY_COLUMNS =
+  'workspace_id, revision, directory_tenant_id, client_id, client_secret_ciphertext, vault_url, key_name, key_id, public_key_jwk';
+
 /** A workspace's own key as the pipeline and the envelope cipher use it. */
 export interface WorkspaceKey {
   readonly workspaceId: string;

@@ -2,32 +2,19 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { type AuditLogStore } from '../audit/audit-log.store';
 import { ConcurrentChangeError, translateDatabaseError } from '../configuration/database-errors';
-import {
-  type KeyCheckReport,
-  type KeyIntegration,
-  type KeyIntegrationDraft,
-  type RsaPublicJwk,
-} from './key-integration';
+import { WORKSPACE_KEY_COLUMNS, type WorkspaceKeyRow } from '../../key-vault/workspace-key';
+import { type KeyCheckReport, type KeyIntegration, type KeyIntegrationDraft } from './key-integration';
 import { type KeyIntegrationStore } from './key-integration.store';
 
-interface KeyIntegrationRow {
-  workspace_id: string;
-  directory_tenant_id: string;
-  client_id: string;
-  client_secret_ciphertext: string;
-  vault_url: string;
-  key_name: string;
-  key_id: string;
-  public_key_jwk: RsaPublicJwk;
-  last_check: KeyCheckReport;
-  validated_at: Date;
-  revision: number;
-  created_at: Date;
-  updated_at: Date;
+/** The workspace key's columns (shared with the key registry) and what only the admin API reads. */
+interface KeyIntegrationRow extends WorkspaceKeyRow {
+  readonly last_check: KeyCheckReport;
+  readonly validated_at: Date;
+  readonly created_at: Date;
+  readonly updated_at: Date;
 }
 
-const COLUMNS = `workspace_id, directory_tenant_id, client_id, client_secret_ciphertext, vault_url, key_name, key_id,
-  public_key_jwk, last_check, validated_at, revision, created_at, updated_at`;
+const COLUMNS = `${WORKSPACE_KEY_COLUMNS}, last_check, validated_at, created_at, updated_at`;
 
 export class PgKeyIntegrationStore implements KeyIntegrationStore {
   constructor(

@@ -3,6 +3,7 @@ const DELAY_SECONDS = /^\d+(\.\d+)?$/;
 /**
  * Reads a `Retry-After` header (RFC 9110: delay-seconds or an HTTP-date) as milliseconds from `nowMs`.
  * A date in the past means "now" (0); anything unreadable means "the server did not say" (undefined).
+ * A repeated header (Node's `string[]`) counts by its first value.
  */
 export function parseRetryAfter(
   value: string | readonly string[] | undefined,
