@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { describeError } from '@vault-backup/errors';
+import { announceReady, runSimulatorMain, stopOnSignals } from '@vault-backup/simulator-kit';
 import { loadSimulatorConfig } from './config/simulator.config';
 import { seedSchema, type SeedDocument } from './control/control.schemas';
 import { type RunningSimulator, startSimulator } from './simulator';
@@ -14,15 +14,12 @@ async function loadSeed(file: string | undefined): Promise<SeedDocument | undefi
 }
 
 function announce(simulator: RunningSimulator): void {
-  const ready = {
-    event: READY_EVENT,
-    pid: process.pid,
+  announceReady(READY_EVENT, {
     host: simulator.host,
     httpPort: simulator.httpPort,
     ccpPort: simulator.ccpPort ?? null,
     ccpCaCertFile: simulator.ccpCaCertFile ?? null,
-  };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  });
 }
 
 async function main(): Promise<void> {
@@ -37,28 +34,12 @@ async function main(): Promise<void> {
   });
   announce(simulator);
   logger.info({ httpPort: simulator.httpPort, ccpPort: simulator.ccpPort }, 'cyberark simulator listening');
-  let stopping = false;
-  const shutdown = (reason: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ reason }, 'cyberark simulator stopping');
-    simulator.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ error: describeError(error) }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  if (config.exitOnStdinEnd) {
-    process.stdin.once('end', () => shutdown('stdin closed'));
-    process.stdin.resume();
-  }
+  stopOnSignals({
+    label: 'cyberark simulator',
+    logger,
+    stop: () => simulator.stop(),
+    exitOnStdinEnd: config.exitOnStdinEnd,
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`cyberark simulator failed to start: ${describeError(error)}\n`);
-  process.exit(1);
-});
+runSimulatorMain('cyberark simulator', main);

@@ -9,12 +9,12 @@ import {
   issueCertificate,
   removePkiDir,
 } from '@vault-backup/test-pki';
+import { TimerRegistry } from '@vault-backup/simulator-kit';
 import { createCcpServer, type CcpTlsMaterial } from './ccp/ccp.server';
 import { type CcpAuthority, ControlApi } from './control/control.handler';
 import { type SeedDocument } from './control/control.schemas';
 import { applySeed } from './control/state-commands';
 import { createRequestListener } from './http/request-dispatcher';
-import { TimerRegistry } from './http/timer-registry';
 import { TokenIssuer } from './identity/token-issuer';
 import { RequestLog } from './request-log/request-log';
 import { SimulatorState } from './state/simulator-state';

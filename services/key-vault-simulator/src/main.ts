@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { describeError } from '@vault-backup/errors';
+import { announceReady, runSimulatorMain, stopOnSignals } from '@vault-backup/simulator-kit';
 import { loadSimulatorConfig } from './config/simulator.config';
 import { type SeedDocument, seedSchema } from './control/control.schemas';
 import { vaultAddressView } from './control/control.views';
@@ -15,9 +15,7 @@ async function loadSeed(file: string | undefined): Promise<SeedDocument | undefi
 }
 
 function announce(simulator: RunningKeyVaultSimulator): void {
-  const ready = {
-    event: READY_EVENT,
-    pid: process.pid,
+  announceReady(READY_EVENT, {
     host: simulator.host,
     authorityHost: simulator.authorityHost,
     entraPort: simulator.entraPort,
@@ -26,8 +24,7 @@ function announce(simulator: RunningKeyVaultSimulator): void {
     frontDoor: simulator.frontDoor,
     caCertFile: simulator.caCertFile,
     vaults: simulator.state.vaults.list().map(vaultAddressView),
-  };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  });
 }
 
 async function main(): Promise<void> {
@@ -51,28 +48,12 @@ async function main(): Promise<void> {
     },
     'key vault simulator listening',
   );
-  let stopping = false;
-  const shutdown = (reason: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ reason }, 'key vault simulator stopping');
-    simulator.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ error: describeError(error) }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  if (config.exitOnStdinEnd) {
-    process.stdin.once('end', () => shutdown('stdin closed'));
-    process.stdin.resume();
-  }
+  stopOnSignals({
+    label: 'key vault simulator',
+    logger,
+    stop: () => simulator.stop(),
+    exitOnStdinEnd: config.exitOnStdinEnd,
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`key vault simulator failed to start: ${describeError(error)}\n`);
-  process.exit(1);
-});
+runSimulatorMain('key vault simulator', main);

@@ -8,6 +8,7 @@ import {
   issueCertificate,
   removePkiDir,
 } from '@vault-backup/test-pki';
+import { TimerRegistry } from '@vault-backup/simulator-kit';
 import { AZURE_CLOUDS } from './clouds/azure-clouds';
 import { ControlApi } from './control/control.handler';
 import { type SeedDocument } from './control/control.schemas';
@@ -19,7 +20,6 @@ import {
   frontDoorServerNameCheck,
 } from './front-door/front-door-listener';
 import { type AnyServer, close, listen } from './http/server-lifecycle';
-import { TimerRegistry } from './http/timer-registry';
 import { type PipelineDeps } from './pipeline/faulted-call';
 import { SimulatorState } from './state/simulator-state';
 import { type Vault } from './vault/vault';

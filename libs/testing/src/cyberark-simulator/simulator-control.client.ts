@@ -1,5 +1,6 @@
 import { Secret } from '@vault-backup/config';
 import { AppError } from '@vault-backup/errors';
+import { controlCall } from '../support/control-call';
 import {
   type CcpAppInput,
   type CcpAppView,
@@ -256,19 +257,14 @@ export class SimulatorControlClient {
     return { ...wire, keyPem: new Secret(wire.keyPem) };
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.controlUrl}${path}`, {
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return controlCall<T>(
+      this.controlUrl,
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok)
-      throw new SimulatorControlError(
-        response.status,
-        `${method} ${path} → ${response.status}: ${explain(text)}`,
-      );
-    return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+      path,
+      body,
+      (status, message) => new SimulatorControlError(status, message),
+    );
   }
 }
 
@@ -282,14 +278,4 @@ function logQuery(options: LogReadOptions): string {
 
 function wrapSecret(account: WireAccount): SimulatorAccount {
   return { ...account, secret: new Secret(account.secret) };
-}
-
-/** The simulator's `{error, message, issues}` answer, condensed; it never echoes request values. */
-function explain(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { message?: string; issues?: string[] };
-    return [parsed.message, ...(parsed.issues ?? [])].filter(Boolean).join('; ') || text.slice(0, 200);
-  } catch {
-    return text.slice(0, 200);
-  }
 }

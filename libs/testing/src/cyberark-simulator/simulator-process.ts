@@ -1,8 +1,6 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { type Readable, type Writable } from 'node:stream';
 import { AppError } from '@vault-backup/errors';
+import { parseReadyLine, type SimulatorChild, startSimulatorChild } from '../support/simulator-child';
 import { SimulatorControlClient } from './simulator-control.client';
 
 /** Spawned by path: libs must not import services (CI rule). */
@@ -61,26 +59,21 @@ interface ReadyLine {
   ccpCaCertFile: string | null;
 }
 
-type SimulatorChild = ChildProcessByStdio<Writable, Readable, Readable>;
-
 /** Starts the CyberArk simulator as a child process and waits for its "listening" line. */
 export async function startSimulatorProcess(
   options: SimulatorProcessOptions = {},
 ): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY_POINT], {
+  const child = await startSimulatorChild<ReadyLine>({
+    name: 'cyberark-simulator',
+    entryPoint: ENTRY_POINT,
     cwd: options.repoRoot ?? DEFAULT_REPO_ROOT,
-    env: { ...process.env, ...childEnv(options) },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: childEnv(options),
+    parseReady: (line) =>
+      parseReadyLine<ReadyLine>(line, READY_EVENT, (parsed) => typeof parsed.httpPort === 'number'),
+    startTimeoutMs: options.startTimeoutMs ?? 20_000,
+    startError: (message) => new SimulatorStartError(message),
   });
-  const stderrTail = collectTail(child.stderr);
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  try {
-    const ready = await waitForReady(child, exited, options.startTimeoutMs ?? 20_000, stderrTail);
-    return describe(child, ready, exited);
-  } catch (error) {
-    await terminate(child, exited);
-    throw error;
-  }
+  return describe(child);
 }
 
 function childEnv(options: SimulatorProcessOptions): Record<string, string> {
@@ -103,66 +96,12 @@ function childEnv(options: SimulatorProcessOptions): Record<string, string> {
   return env;
 }
 
-function collectTail(stream: Readable, limit = 4096): () => string {
-  let tail = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-limit);
-    process.stderr.write(chunk);
-  });
-  return () => tail;
-}
-
-function waitForReady(
-  child: SimulatorChild,
-  exited: Promise<void>,
-  timeoutMs: number,
-  stderrTail: () => string,
-): Promise<ReadyLine> {
-  return new Promise((resolveReady, reject) => {
-    // Keep draining stdout after the ready line, or the child would block once the pipe fills.
-    const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(
-      () => reject(new SimulatorStartError(`simulator not ready after ${timeoutMs} ms: ${stderrTail()}`)),
-      timeoutMs,
-    );
-    lines.on('line', (line) => {
-      const ready = parseReady(line);
-      if (!ready) {
-        process.stderr.write(`[cyberark-simulator] ${line}\n`);
-        return;
-      }
-      clearTimeout(timer);
-      resolveReady(ready);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(
-        new SimulatorStartError(
-          `simulator exited with code ${String(child.exitCode)} before listening: ${stderrTail()}`,
-        ),
-      );
-    });
-  });
-}
-
-function parseReady(line: string): ReadyLine | undefined {
-  if (!line.includes(READY_EVENT)) return undefined;
-  try {
-    const parsed = JSON.parse(line) as Partial<ReadyLine>;
-    return parsed.event === READY_EVENT && typeof parsed.httpPort === 'number'
-      ? (parsed as ReadyLine)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function describe(child: SimulatorChild, ready: ReadyLine, exited: Promise<void>): SimulatorProcess {
+function describe(child: SimulatorChild<ReadyLine>): SimulatorProcess {
+  const { ready } = child;
   const baseUrl = `http://${ready.host}:${ready.httpPort}`;
   const ccpPort = ready.ccpPort ?? undefined;
   return {
-    pid: child.pid as number,
+    pid: child.pid,
     host: ready.host,
     httpPort: ready.httpPort,
     ...(ccpPort !== undefined ? { ccpPort } : {}),
@@ -172,15 +111,6 @@ function describe(child: SimulatorChild, ready: ReadyLine, exited: Promise<void>
     identityUrl: (tenantId) => `${baseUrl}/t/${encodeURIComponent(tenantId)}/identity`,
     pcloudUrl: (tenantId) => `${baseUrl}/t/${encodeURIComponent(tenantId)}/pcloud`,
     ccpUrl: () => (ccpPort === undefined ? undefined : `https://${ready.host}:${ccpPort}`),
-    stop: () => terminate(child, exited),
+    stop: child.stop,
   };
-}
-
-async function terminate(child: SimulatorChild, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(killTimer);
-  child.stdin.destroy();
 }

@@ -1,5 +1,6 @@
 import { Secret } from '@vault-backup/config';
 import { AppError } from '@vault-backup/errors';
+import { controlCall } from '../support/control-call';
 import {
   type CreateKeyInput,
   type CreateVaultInput,
@@ -263,29 +264,13 @@ export class KeyVaultSimulatorControlClient {
     return this.call('DELETE', '/requests');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return controlCall<T>(
+      this.base,
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new KeyVaultSimulatorControlError(
-        response.status,
-        `${method} ${path} → ${response.status}: ${explain(text)}`,
-      );
-    }
-    return (text.length === 0 ? undefined : JSON.parse(text)) as T;
-  }
-}
-
-/** The simulator's `{error, message, issues}` answer, condensed; it never echoes secrets. */
-function explain(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { message?: string; issues?: string[] };
-    return [parsed.message, ...(parsed.issues ?? [])].filter(Boolean).join('; ') || text.slice(0, 200);
-  } catch {
-    return text.slice(0, 200);
+      path,
+      body,
+      (status, message) => new KeyVaultSimulatorControlError(status, message),
+    );
   }
 }

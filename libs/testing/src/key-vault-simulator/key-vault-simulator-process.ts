@@ -1,9 +1,7 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { type Readable, type Writable } from 'node:stream';
 import { AppError } from '@vault-backup/errors';
+import { parseReadyLine, startSimulatorChild } from '../support/simulator-child';
 import { type KeyVaultFrontDoorAddress } from './key-vault-front-door.agent';
 import { KeyVaultSimulatorControlClient } from './key-vault-simulator-control.client';
 import { type SimulatedVaultAddress } from './key-vault-simulator-control.types';
@@ -67,23 +65,28 @@ interface ReadyLine {
   vaults: SimulatedVaultAddress[];
 }
 
-type SimulatorChild = ChildProcessByStdio<Writable, Readable, Readable>;
-
 /** Starts the Key Vault simulator as a child process (`node -r @swc-node/register`) and waits for its ready line. */
 export async function startKeyVaultSimulatorProcess(
   options: KeyVaultSimulatorProcessOptions = {},
 ): Promise<KeyVaultSimulatorProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY_POINT], {
+  const child = await startSimulatorChild<ReadyLine>({
+    name: 'key-vault-simulator',
+    entryPoint: ENTRY_POINT,
     cwd: options.repoRoot ?? DEFAULT_REPO_ROOT,
-    env: { ...process.env, ...childEnv(options) },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: childEnv(options),
+    parseReady: (line) =>
+      parseReadyLine<ReadyLine>(
+        line,
+        READY_EVENT,
+        (parsed) => typeof parsed.authorityHost === 'string' && typeof parsed.frontDoor?.port === 'number',
+      ),
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    startError: (message) => new KeyVaultSimulatorStartError(message),
   });
-  const stderrTail = collectTail(child.stderr);
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const { ready } = child;
   try {
-    const ready = await waitForReady(child, exited, options.startTimeoutMs ?? 30_000, stderrTail);
     return {
-      pid: child.pid as number,
+      pid: child.pid,
       authorityHost: ready.authorityHost,
       caCertFile: ready.caCertFile,
       caPem: await readFile(ready.caCertFile, 'utf8'),
@@ -91,10 +94,10 @@ export async function startKeyVaultSimulatorProcess(
       frontDoor: { host: ready.frontDoor.host, port: ready.frontDoor.port },
       control: new KeyVaultSimulatorControlClient(ready.controlUrl),
       seededVaults: ready.vaults,
-      stop: () => terminate(child, exited),
+      stop: child.stop,
     };
   } catch (error) {
-    await terminate(child, exited);
+    await child.stop();
     throw error;
   }
 }
@@ -111,71 +114,4 @@ function childEnv(options: KeyVaultSimulatorProcessOptions): Record<string, stri
     ...(options.seedFile ? { KV_SIMULATOR_SEED_FILE: options.seedFile } : {}),
     ...options.env,
   };
-}
-
-function collectTail(stream: Readable, limit = 4096): () => string {
-  let tail = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-limit);
-    process.stderr.write(chunk);
-  });
-  return () => tail;
-}
-
-function waitForReady(
-  child: SimulatorChild,
-  exited: Promise<void>,
-  timeoutMs: number,
-  stderrTail: () => string,
-): Promise<ReadyLine> {
-  return new Promise((resolveReady, reject) => {
-    // Keep draining stdout after the ready line, or the child would block once the pipe fills.
-    const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(
-      () =>
-        reject(new KeyVaultSimulatorStartError(`simulator not ready after ${timeoutMs} ms: ${stderrTail()}`)),
-      timeoutMs,
-    );
-    lines.on('line', (line) => {
-      const ready = parseReady(line);
-      if (!ready) {
-        process.stderr.write(`[key-vault-simulator] ${line}\n`);
-        return;
-      }
-      clearTimeout(timer);
-      resolveReady(ready);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(
-        new KeyVaultSimulatorStartError(
-          `simulator exited with code ${String(child.exitCode)} before listening: ${stderrTail()}`,
-        ),
-      );
-    });
-  });
-}
-
-function parseReady(line: string): ReadyLine | undefined {
-  if (!line.includes(READY_EVENT)) return undefined;
-  try {
-    const parsed = JSON.parse(line) as Partial<ReadyLine>;
-    const complete =
-      parsed.event === READY_EVENT &&
-      typeof parsed.authorityHost === 'string' &&
-      typeof parsed.frontDoor?.port === 'number';
-    return complete ? (parsed as ReadyLine) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function terminate(child: SimulatorChild, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(killTimer);
-  child.stdin.destroy();
 }

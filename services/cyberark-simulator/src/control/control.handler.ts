@@ -2,7 +2,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
 import { type z } from 'zod';
 import { type CertificateFiles } from '@vault-backup/test-pki';
-import { readBody } from '../http/body-reader';
+import { faultView, parseJsonBody, readBody } from '@vault-backup/simulator-kit';
 import { SimulatedHttpError } from '../http/http.errors';
 import { type Reply } from '../http/http.types';
 import { writeReply } from '../http/reply-writer';
@@ -27,7 +27,7 @@ import {
   serviceAccountSchema,
   tenantSchema,
 } from './control.schemas';
-import { accountView, ccpAppView, faultView, safeView, tenantView } from './control.views';
+import { accountView, ccpAppView, safeView, tenantView } from './control.views';
 import { applySeed, putCcpApp, putMember, putPlatform, putSafe, seedAccount } from './state-commands';
 
 /** What the control API can tell about the CCP listener's certificate authority. */
@@ -73,17 +73,7 @@ function logQuery(query: URLSearchParams): { since: number; tenant?: string; lim
 }
 
 function parse<S extends z.ZodType>(schema: S, context: ControlContext): z.output<S> {
-  let json: unknown = {};
-  if (context.rawBody.trim().length > 0) {
-    try {
-      json = JSON.parse(context.rawBody);
-    } catch {
-      throw ControlErrors.invalidJson();
-    }
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) throw ControlErrors.invalidRequest(result.error);
-  return result.data;
+  return parseJsonBody(schema, context.rawBody, ControlErrors);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type ActiveFault } from '../faults/fault.types';
+import { faultView } from '@vault-backup/simulator-kit';
 import { type SimulatorState } from '../state/simulator-state';
 import { type CcpApp, type StoredAccount, type StoredSafe } from '../state/state.types';
 import { type TenantState } from '../state/tenant-state';
@@ -50,14 +50,5 @@ export function accountView(account: StoredAccount) {
     platformAccountProperties: { ...account.platformAccountProperties },
     secretManagement: { ...account.secretManagement },
     ...(account.remoteMachinesAccess ? { remoteMachinesAccess: { ...account.remoteMachinesAccess } } : {}),
-  };
-}
-
-export function faultView(fault: ActiveFault) {
-  return {
-    id: fault.id,
-    spec: fault.spec,
-    hits: fault.hits,
-    ...(fault.remaining !== undefined ? { remaining: fault.remaining } : {}),
   };
 }

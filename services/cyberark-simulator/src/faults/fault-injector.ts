@@ -1,3 +1,4 @@
+import { FaultList } from '@vault-backup/simulator-kit';
 import {
   type ActiveFault,
   type EndpointFamily,
@@ -20,39 +21,37 @@ interface ThrottleWindow {
  * with a normal answer.
  */
 export class FaultInjector {
-  private faults: ActiveFault[] = [];
-  private nextId = 1;
+  private readonly faults: FaultList<FaultSpec>;
   private readonly throttleWindows = new Map<string, ThrottleWindow>();
 
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(private readonly random: () => number = Math.random) {
+    let nextId = 1;
+    this.faults = new FaultList(() => `f${nextId++}`);
+  }
 
   add(spec: FaultSpec): ActiveFault {
-    const fault: ActiveFault = { id: `f${this.nextId++}`, spec, hits: 0 };
-    if (spec.count !== undefined) fault.remaining = spec.count;
-    this.faults.push(fault);
-    return fault;
+    return this.faults.add(spec);
   }
 
   list(): readonly ActiveFault[] {
-    return this.faults;
+    return this.faults.list();
   }
 
   remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((fault) => fault.id !== id);
     this.throttleWindows.delete(id);
-    return this.faults.length !== before;
+    return this.faults.remove(id);
   }
 
   clear(): void {
-    this.faults = [];
+    this.faults.clear();
     this.throttleWindows.clear();
   }
 
   plan(family: EndpointFamily, method: string, nowMs: number): FaultPlan {
-    if (this.faults.length === 0) return NO_FAULT;
+    const faults = this.faults.list();
+    if (faults.length === 0) return NO_FAULT;
     const plan: FaultPlan = { fired: [] };
-    for (const fault of this.faults) {
+    for (const fault of faults) {
       if (!this.applies(fault.spec, family, method)) continue;
       if (fault.spec.type === 'delay-after-write') {
         if (plan.delayAfterMs === undefined && this.fires(fault)) {
@@ -64,7 +63,7 @@ export class FaultInjector {
       if (!isUndecided(plan)) continue;
       this.applyBeforeFault(fault, plan, nowMs);
     }
-    this.faults = this.faults.filter((fault) => fault.remaining === undefined || fault.remaining > 0);
+    this.faults.dropSpent();
     return plan;
   }
 
@@ -72,7 +71,7 @@ export class FaultInjector {
     const spec = fault.spec;
     if (spec.type === 'throttle') {
       if (this.withinThrottle(fault.id, spec.requestsPerSecond, nowMs)) return;
-      this.record(fault);
+      this.faults.record(fault);
       plan.reply = rateLimited(spec.retryAfterSeconds);
       plan.fired.push(spec.type);
       return;
@@ -111,13 +110,8 @@ export class FaultInjector {
   private fires(fault: ActiveFault): boolean {
     const rate = fault.spec.rate;
     if (rate !== undefined && this.random() >= rate) return false;
-    this.record(fault);
+    this.faults.record(fault);
     return true;
-  }
-
-  private record(fault: ActiveFault): void {
-    fault.hits++;
-    if (fault.remaining !== undefined) fault.remaining--;
   }
 
   /** Fixed one-second windows: simple, and enough to show a client backing off. */

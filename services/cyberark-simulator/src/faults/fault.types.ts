@@ -1,3 +1,5 @@
+import { type ActiveFault as KitActiveFault } from '@vault-backup/simulator-kit';
+
 /** Endpoint families a fault or a latency rule can be limited to. */
 export const ENDPOINT_FAMILIES = ['token', 'accounts', 'safes', 'platforms', 'ccp'] as const;
 export type EndpointFamily = (typeof ENDPOINT_FAMILIES)[number];
@@ -31,13 +33,7 @@ export type FaultSpec = FaultScope &
 
 export type FaultType = FaultSpec['type'];
 
-export interface ActiveFault {
-  id: string;
-  spec: FaultSpec;
-  /** Remaining hits when `count` was given. */
-  remaining?: number;
-  hits: number;
-}
+export type ActiveFault = KitActiveFault<FaultSpec>;
 
 /** A canned answer produced by a fault instead of the real handler. */
 export interface SimulatedReply {

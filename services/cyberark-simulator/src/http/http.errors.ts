@@ -16,8 +16,3 @@ export class SimulatedHttpError extends AppError {
     this.retriable = reply.status >= 500 || reply.status === 429;
   }
 }
-
-export class PayloadTooLargeError extends AppError {
-  readonly code = 'PAYLOAD_TOO_LARGE';
-  readonly retriable = false;
-}

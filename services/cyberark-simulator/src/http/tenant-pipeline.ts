@@ -1,14 +1,13 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
+import { PayloadTooLargeError, readBody, type TimerRegistry } from '@vault-backup/simulator-kit';
 import { type EndpointFamily, type FaultPlan } from '../faults/fault.types';
 import { type RequestLog } from '../request-log/request-log';
 import { type TenantState } from '../state/tenant-state';
-import { readBody } from './body-reader';
 import { resetConnection } from './connection-reset';
-import { PayloadTooLargeError, SimulatedHttpError } from './http.errors';
+import { SimulatedHttpError } from './http.errors';
 import { type Reply } from './http.types';
 import { writeRaw, writeReply } from './reply-writer';
-import { type TimerRegistry } from './timer-registry';
 
 export interface PipelineDeps {
   requestLog: RequestLog;

@@ -1,9 +1,15 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
-import { PayloadTooLargeError, readBody } from '../http/body-reader';
+import {
+  faultView,
+  MalformedPathError,
+  nonEmpty,
+  parseTarget,
+  PayloadTooLargeError,
+  readBody,
+} from '@vault-backup/simulator-kit';
 import { type Reply } from '../http/http.types';
 import { writeReply } from '../http/reply-writer';
-import { MalformedPathError, nonEmpty, parseTarget } from '../http/request-target';
 import { Router } from '../http/router';
 import { type SimulatorState } from '../state/simulator-state';
 import { type Vault } from '../vault/vault';
@@ -24,14 +30,7 @@ import {
   vaultFaultSchema,
   vaultSchema,
 } from './control.schemas';
-import {
-  faultView,
-  keyVersionView,
-  keyView,
-  throttleView,
-  vaultAddressView,
-  vaultView,
-} from './control.views';
+import { keyVersionView, keyView, throttleView, vaultAddressView, vaultView } from './control.views';
 import { applySeed, configureThrottle, createKey, createVault, rotateKey } from './state-commands';
 
 type Handler = (context: ControlContext, params: readonly string[]) => Reply | Promise<Reply>;

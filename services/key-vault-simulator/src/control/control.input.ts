@@ -1,4 +1,5 @@
 import { type z } from 'zod';
+import { parseJsonBody } from '@vault-backup/simulator-kit';
 import { KEY_VAULT_ROLES, type KeyVaultRole } from '../rbac/key-vault-roles';
 import { ControlErrors } from './control.errors';
 
@@ -10,17 +11,7 @@ export interface ControlContext {
 }
 
 export function parse<S extends z.ZodType>(schema: S, context: ControlContext): z.output<S> {
-  let json: unknown = {};
-  if (context.rawBody.trim().length > 0) {
-    try {
-      json = JSON.parse(context.rawBody);
-    } catch {
-      throw ControlErrors.invalidJson();
-    }
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) throw ControlErrors.invalidRequest(result.error);
-  return result.data;
+  return parseJsonBody(schema, context.rawBody, ControlErrors);
 }
 
 /** A path parameter checked with the same rule as a body field, so `/tenants/<junk>` is a clear 400. */

@@ -1,4 +1,4 @@
-import { type ActiveFault } from '../faults/fault.types';
+import { faultView } from '@vault-backup/simulator-kit';
 import { keyBundle, keyId } from '../vault/key-bundle';
 import { type KeyVersion, type StoredKey } from '../vault/key-store';
 import { type Vault } from '../vault/vault';
@@ -61,14 +61,5 @@ export function vaultView(vault: Vault) {
     roleAssignments: vault.roles.list(),
     throttle: throttleView(vault),
     faults: vault.faults.list().map(faultView),
-  };
-}
-
-export function faultView(fault: ActiveFault) {
-  return {
-    id: fault.id,
-    spec: fault.spec,
-    hits: fault.hits,
-    ...(fault.remaining !== undefined ? { remaining: fault.remaining } : {}),
   };
 }

@@ -1,8 +1,8 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { MalformedPathError, type RequestTarget, nonEmpty, parseTarget } from '@vault-backup/simulator-kit';
 import { type Clock } from '../clock/clock';
 import { type FaultRules } from '../faults/fault-rules';
 import { type Reply } from '../http/http.types';
-import { MalformedPathError, type RequestTarget, nonEmpty, parseTarget } from '../http/request-target';
 import { writeReply } from '../http/reply-writer';
 import { type CallOutcome, type PipelineDeps, runCall } from '../pipeline/faulted-call';
 import { type SimulatorSwitches } from '../state/simulator-switches';

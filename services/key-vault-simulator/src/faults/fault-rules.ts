@@ -1,3 +1,4 @@
+import { FaultList, sequence } from '@vault-backup/simulator-kit';
 import { type ActiveFault, type FaultSpec } from './fault.types';
 
 /**
@@ -5,53 +6,39 @@ import { type ActiveFault, type FaultSpec } from './fault.types';
  * added and the first one matching the operation fires; a counted rule disappears once spent.
  */
 export class FaultRules {
-  private faults: ActiveFault[] = [];
+  private readonly faults: FaultList<FaultSpec>;
 
   /** @param idPrefix keeps fault ids unique across targets, so a log line names exactly one fault. */
-  constructor(
-    private readonly idPrefix: string,
-    private readonly nextId: () => number = counter(),
-  ) {}
+  constructor(idPrefix: string, nextId: () => number = sequence()) {
+    this.faults = new FaultList(() => `${idPrefix}-f${nextId()}`);
+  }
 
   add(spec: FaultSpec): ActiveFault {
-    const fault: ActiveFault = { id: `${this.idPrefix}-f${this.nextId()}`, spec, hits: 0 };
-    if (spec.count !== undefined) fault.remaining = spec.count;
-    this.faults.push(fault);
-    return fault;
+    return this.faults.add(spec);
   }
 
   list(): readonly ActiveFault[] {
-    return this.faults;
+    return this.faults.list();
   }
 
   remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((fault) => fault.id !== id);
-    return this.faults.length !== before;
+    return this.faults.remove(id);
   }
 
   clear(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   /** The fault this call hits, if any; counts the hit and forgets a spent fault. */
   take(operation: string): ActiveFault | undefined {
-    const fault = this.faults.find((candidate) => matches(candidate.spec, operation));
+    const fault = this.faults.list().find((candidate) => matches(candidate.spec, operation));
     if (!fault) return undefined;
-    fault.hits++;
-    if (fault.remaining !== undefined) {
-      fault.remaining--;
-      if (fault.remaining <= 0) this.remove(fault.id);
-    }
+    this.faults.record(fault);
+    this.faults.dropSpent();
     return fault;
   }
 }
 
 function matches(spec: FaultSpec, operation: string): boolean {
   return spec.operation === 'all' || spec.operation === operation;
-}
-
-function counter(): () => number {
-  let next = 1;
-  return () => next++;
 }

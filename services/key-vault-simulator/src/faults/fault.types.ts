@@ -1,3 +1,5 @@
+import { type ActiveFault as KitActiveFault } from '@vault-backup/simulator-kit';
+
 /** Operations a fault can be limited to; `all` (the default) matches every operation of its target. */
 export const ENTRA_OPERATIONS = ['token', 'discovery'] as const;
 export const VAULT_OPERATIONS = ['getKey', 'wrapKey', 'unwrapKey', 'encrypt', 'decrypt'] as const;
@@ -25,10 +27,4 @@ export type FaultSpec = {
 
 export type FaultType = FaultSpec['type'];
 
-export interface ActiveFault {
-  id: string;
-  spec: FaultSpec;
-  /** Remaining hits when `count` was given. */
-  remaining?: number;
-  hits: number;
-}
+export type ActiveFault = KitActiveFault<FaultSpec>;

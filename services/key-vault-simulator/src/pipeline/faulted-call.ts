@@ -1,14 +1,13 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from 'pino';
+import { PayloadTooLargeError, readBody, type TimerRegistry } from '@vault-backup/simulator-kit';
 import { type CallCounters } from '../counters/call-counters';
 import { type FaultRules } from '../faults/fault-rules';
 import { type FaultSpec, type FaultType } from '../faults/fault.types';
-import { PayloadTooLargeError, readBody } from '../http/body-reader';
 import { resetConnection } from '../http/connection-reset';
 import { type Reply } from '../http/http.types';
 import { writeReply } from '../http/reply-writer';
 import { type HeldRequests } from '../http/held-requests';
-import { type TimerRegistry } from '../http/timer-registry';
 import { type RequestLog } from '../request-log/request-log';
 import { type VaultEntrance } from '../vault/vault-entrance';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { MalformedPathError, type RequestTarget, parseTarget } from '@vault-backup/simulator-kit';
 import { type Clock, unixSeconds } from '../clock/clock';
 import { AccessTokenService } from '../entra/access-token';
 import { type Reply } from '../http/http.types';
-import { MalformedPathError, type RequestTarget, parseTarget } from '../http/request-target';
 import { writeReply } from '../http/reply-writer';
 import { type CallOutcome, type PipelineDeps, runCall } from '../pipeline/faulted-call';
 import { type SimulatorSwitches } from '../state/simulator-switches';

@@ -1,4 +1,4 @@
-import { parseTarget } from '../http/request-target';
+import { parseTarget } from '@vault-backup/simulator-kit';
 import { routeVaultRequest } from './vault-routes';
 
 const route = (method: string, url: string) => routeVaultRequest(method, parseTarget(url).segments);

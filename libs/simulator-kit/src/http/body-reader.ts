@@ -8,7 +8,10 @@ export class PayloadTooLargeError extends AppError {
   readonly retriable = false;
 }
 
-/** Reads the whole request body as UTF-8; bodies here are small JSON or form documents. */
+/**
+ * Reads the whole request body as UTF-8; bodies here are small JSON or form documents. Past `limit`
+ * bytes it rejects with PayloadTooLargeError and drains the rest, so the caller can still answer.
+ */
 export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -23,7 +26,9 @@ export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Prom
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
     request.on('error', reject);
   });
 }
