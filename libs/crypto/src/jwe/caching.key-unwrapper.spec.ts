@@ -1,4 +1,5 @@
 import { DependencyUnavailableError } from '@vault-backup/errors';
+import { SecretDecryptionError } from './secret-decryption.error';
 import { KID, TRUSTED_KEY } from '../../test/rsa-keys.fixture';
 import {
   CachingKeyUnwrapper,
@@ -127,6 +128,22 @@ describe('CachingKeyUnwrapper', () => {
       );
       expect(unwrapper.stats()).toMatchObject({ innerCalls: 1, innerFailures: 1, size: 0 });
       await expect(unwrapper.unwrapKey(KID, ALG, wrapped(9))).resolves.toEqual(new Uint8Array(32).fill(9));
+      expect(inner.calls).toHaveBeenCalledTimes(2);
+    });
+
+    it('answers a permanent refusal again from memory for a short time, so a repeated bogus record costs one call', async () => {
+      const unwrapper = caching({ refusalTtlMs: 60_000 });
+      const refused = new SecretDecryptionError('key unwrap failed: wrong key or corrupted encrypted_key');
+      inner.failNext = refused;
+
+      await expect(unwrapper.unwrapKey(KID, ALG, wrapped(7))).rejects.toBe(refused);
+      for (let attempt = 0; attempt < 5; attempt += 1)
+        await expect(unwrapper.unwrapKey(KID, ALG, wrapped(7))).rejects.toBe(refused);
+
+      expect(inner.calls).toHaveBeenCalledTimes(1);
+      expect(unwrapper.stats()).toMatchObject({ innerCalls: 1, refusedAgain: 5 });
+      clock += 60_001;
+      await expect(unwrapper.unwrapKey(KID, ALG, wrapped(7))).resolves.toHaveLength(32);
       expect(inner.calls).toHaveBeenCalledTimes(2);
     });
 

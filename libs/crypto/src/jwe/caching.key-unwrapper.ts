@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { type AppError, isAppError } from '@vault-backup/errors';
 import { type KeyUnwrapper, type KeyWrapAlgorithm } from './key-unwrapper.port';
 
 /**
@@ -12,10 +13,23 @@ import { type KeyUnwrapper, type KeyWrapAlgorithm } from './key-unwrapper.port';
  */
 export const DEFAULT_UNWRAP_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_UNWRAP_CACHE_TTL_MS = 10 * 60 * 1000;
+/**
+ * How long a permanent refusal (a wrapped key the vault can never unwrap: tampered, unknown version) is
+ * answered from memory: anyone who can write to the topic could otherwise spend a vault's quota by
+ * repeating one bogus record. Short, because a key version restored from soft-delete makes it valid again.
+ */
+export const DEFAULT_UNWRAP_REFUSAL_TTL_MS = 60 * 1000;
 
 /** One request's outcome, or one cached key leaving the cache; for metrics. */
 export type KeyUnwrapCacheEvent =
-  'hit' | 'coalesced' | 'inner-call' | 'inner-failure' | 'evicted' | 'expired' | 'forgotten';
+  | 'hit'
+  | 'coalesced'
+  | 'inner-call'
+  | 'inner-failure'
+  | 'refused-again'
+  | 'evicted'
+  | 'expired'
+  | 'forgotten';
 
 /** Monotonic counters since construction (Prometheus counters can read them at scrape time). */
 export interface KeyUnwrapCacheStats {
@@ -27,8 +41,10 @@ export interface KeyUnwrapCacheStats {
   readonly coalesced: number;
   /** Misses that called the inner unwrapper (each is one Key Vault operation). */
   readonly innerCalls: number;
-  /** Inner calls that failed; failures are never cached. */
+  /** Inner calls that failed; only permanent refusals are remembered, for a short time. */
   readonly innerFailures: number;
+  /** Requests answered with a remembered permanent refusal, without an inner call. */
+  readonly refusedAgain: number;
   /** Keys dropped because the cache was full (least recently used first). */
   readonly evictions: number;
   /** Keys dropped because they reached their time to live. */
@@ -44,6 +60,8 @@ export interface CachingKeyUnwrapperOptions {
   readonly maxEntries?: number;
   /** How long a key is reused after it was unwrapped (not refreshed by use); default 10 minutes. */
   readonly ttlMs?: number;
+  /** How long a permanent refusal is remembered; default {@link DEFAULT_UNWRAP_REFUSAL_TTL_MS}. */
+  readonly refusalTtlMs?: number;
   /**
    * Monotonic clock in milliseconds, for tests; default `performance.now()`. It must return values above
    * 0: lru-cache reads a start time of 0 as "no time to live".
@@ -56,6 +74,11 @@ export interface CachingKeyUnwrapperOptions {
 interface CachedKey {
   readonly kid: string;
   readonly key: Uint8Array;
+}
+
+interface Refusal {
+  readonly kid: string;
+  readonly error: AppError;
 }
 
 /** One inner unwrap and the requests waiting for it. */
@@ -80,18 +103,21 @@ type Counters = { -readonly [K in keyof Omit<KeyUnwrapCacheStats, 'size' | 'miss
  * A {@link KeyUnwrapper} decorator that unwraps each wrapped content key once and reuses it, so that
  * events sharing a content key cost one Key Vault operation instead of one each. Entries are keyed by
  * algorithm, kid and the SHA-256 of the wrapped key (never by key material), bounded in count and in time,
- * and wiped when they leave. Concurrent requests for one key share a single inner call; failures (e.g. a
- * throttled vault) are not cached, so the next request tries again. Every caller gets its own copy, which
+ * and wiped when they leave. Concurrent requests for one key share a single inner call; transient failures
+ * (e.g. a throttled vault, revoked access) are not cached, so the next request tries again, while a
+ * permanent refusal is answered again from memory for a short time. Every caller gets its own copy, which
  * it may wipe.
  */
 export class CachingKeyUnwrapper implements KeyUnwrapper {
   private readonly cache: LRUCache<string, CachedKey>;
+  private readonly refusals: LRUCache<string, Refusal>;
   private readonly inFlight = new Map<string, Flight>();
   private readonly counters: Counters = {
     hits: 0,
     coalesced: 0,
     innerCalls: 0,
     innerFailures: 0,
+    refusedAgain: 0,
     evictions: 0,
     expirations: 0,
     forgotten: 0,
@@ -117,6 +143,14 @@ export class CachingKeyUnwrapper implements KeyUnwrapper {
       perf: options.now ? { now: options.now } : undefined,
       dispose: (entry, _id, reason) => this.disposed(entry, reason),
     });
+    this.refusals = new LRUCache<string, Refusal>({
+      max,
+      ttl: positiveInteger(options.refusalTtlMs ?? DEFAULT_UNWRAP_REFUSAL_TTL_MS, 'refusalTtlMs'),
+      ttlResolution: 0,
+      updateAgeOnGet: false,
+      allowStale: false,
+      perf: options.now ? { now: options.now } : undefined,
+    });
   }
 
   unwrapKey(kid: string, algorithm: KeyWrapAlgorithm, wrappedKey: Uint8Array): Promise<Uint8Array> {
@@ -125,6 +159,11 @@ export class CachingKeyUnwrapper implements KeyUnwrapper {
     if (cached) {
       this.record('hit');
       return Promise.resolve(Uint8Array.from(cached.key));
+    }
+    const refusal = this.refusals.get(id);
+    if (refusal) {
+      this.record('refused-again');
+      return Promise.reject(refusal.error);
     }
     const pending = this.inFlight.get(id);
     if (pending) {
@@ -148,6 +187,8 @@ export class CachingKeyUnwrapper implements KeyUnwrapper {
     for (const flight of this.inFlight.values()) if (matches(flight.kid)) flight.cacheable = false;
     const ids = [...this.cache.entries()].filter(([, entry]) => matches(entry.kid)).map(([id]) => id);
     for (const id of ids) this.cache.delete(id);
+    for (const [id, refusal] of [...this.refusals.entries()])
+      if (matches(refusal.kid)) this.refusals.delete(id);
     return ids.length;
   }
 
@@ -155,6 +196,7 @@ export class CachingKeyUnwrapper implements KeyUnwrapper {
   clear(): void {
     for (const flight of this.inFlight.values()) flight.cacheable = false;
     this.cache.clear();
+    this.refusals.clear();
   }
 
   stats(): KeyUnwrapCacheStats {
@@ -181,6 +223,9 @@ export class CachingKeyUnwrapper implements KeyUnwrapper {
       return this.keep(id, flight, key);
     } catch (error) {
       this.record('inner-failure');
+      // Only a typed refusal is remembered: an untyped error is a bug, not the vault's answer.
+      if (isAppError(error) && !error.retriable && flight.cacheable)
+        this.refusals.set(id, { kid: flight.kid, error });
       throw error;
     } finally {
       this.inFlight.delete(id);
@@ -229,6 +274,7 @@ const EVENT_COUNTERS: Readonly<Record<KeyUnwrapCacheEvent, keyof Counters>> = {
   coalesced: 'coalesced',
   'inner-call': 'innerCalls',
   'inner-failure': 'innerFailures',
+  'refused-again': 'refusedAgain',
   evicted: 'evictions',
   expired: 'expirations',
   forgotten: 'forgotten',
