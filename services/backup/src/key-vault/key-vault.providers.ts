@@ -67,7 +67,7 @@ export async function keyVaultServiceKey(
 function contentKeyEvents(registry: Registry): Counter<'event'> {
   return new Counter({
     name: 'vault_backup_content_key_cache_events_total',
-    help: 'Unwrapped content keys of event secrets: hit, coalesced (waited for an unwrap in flight), inner-call (a Key Vault unwrap), inner-failure, evicted, expired, forgotten',
+    help: 'Unwrapped content keys of event secrets: hit, coalesced (waited for an unwrap in flight), inner-call (a Key Vault unwrap), inner-failure, refused-again (a permanent refusal answered from memory), evicted, expired, forgotten',
     labelNames: ['event'],
     registers: [registry],
   });
