@@ -16,6 +16,8 @@ export {
   type KeyVaultAdapterOptions,
   type KeyVaultCredentialConfig,
   type KeyVaultKeyTarget,
+  type KeyVaultObservation,
+  type KeyVaultObserver,
   type VaultConnectTo,
 } from './connection/key-vault-connection.options';
 export {

@@ -1,6 +1,7 @@
 import { type Secret } from '@vault-backup/config';
 import { ConfigurationError } from '@vault-backup/errors';
 import { classifyAddress, isIpLiteral } from '@vault-backup/url-policy';
+import { type KeyVaultOperation, type KeyVaultProblem } from '../key-vault.errors';
 import { KeyVaultUrlPolicy } from '../vault-url/key-vault-url.policy';
 
 /** How the adapter authenticates to Entra ID for one vault. */
@@ -59,8 +60,19 @@ export interface KeyVaultAdapterOptions {
   readonly maxConnections?: number;
   /** Key versions per connection whose CryptographyClient is kept. Default 8. */
   readonly maxKeyVersionsPerConnection?: number;
+  /** Told of every operation that reached the network, for metrics; what it throws is ignored. */
+  readonly observer?: KeyVaultObserver;
   readonly now?: () => number;
 }
+
+/** One operation's end: `ok`, or the problem it failed with. */
+export interface KeyVaultObservation {
+  readonly operation: KeyVaultOperation;
+  readonly outcome: 'ok' | KeyVaultProblem;
+  readonly durationMs: number;
+}
+
+export type KeyVaultObserver = (observation: KeyVaultObservation) => void;
 
 export interface VaultConnectTo {
   readonly host: string;
@@ -76,6 +88,7 @@ export interface ResolvedAdapterOptions {
   readonly operationTimeoutMs: number;
   readonly maxConnections: number;
   readonly maxKeyVersionsPerConnection: number;
+  readonly observer: KeyVaultObserver;
   readonly now: () => number;
 }
 
@@ -109,6 +122,7 @@ export function resolveAdapterOptions(options: KeyVaultAdapterOptions = {}): Res
     operationTimeoutMs,
     maxConnections,
     maxKeyVersionsPerConnection: maxKeyVersions,
+    observer: options.observer ?? (() => undefined),
     now: options.now ?? Date.now,
   };
 }

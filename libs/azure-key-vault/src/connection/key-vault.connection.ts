@@ -8,7 +8,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import { type Secret } from '@vault-backup/config';
 import { type FailureContext, toKeyVaultError } from '../errors/key-vault-error.mapper';
-import { KeyVaultError, type KeyVaultOperation } from '../key-vault.errors';
+import { KeyVaultError, type KeyVaultOperation, type KeyVaultProblem } from '../key-vault.errors';
 import { type TrustedKeyId } from '../key-id/key-id';
 import { type KeyVaultCalls } from '../key/key-vault-key.adapter';
 import { AZURE_CLOUDS } from '../vault-url/azure-clouds';
@@ -138,9 +138,21 @@ export class KeyVaultConnection implements KeyVaultCalls {
     if (this.#closed) throw new Error(`KeyVaultConnection used after close (${operation})`);
     const startedAt = this.options.now();
     try {
-      return await call(AbortSignal.timeout(this.options.operationTimeoutMs));
+      const result = await call(AbortSignal.timeout(this.options.operationTimeoutMs));
+      this.#observe(operation, 'ok', startedAt);
+      return result;
     } catch (error) {
-      throw toKeyVaultError(error, this.#failureContext(operation, startedAt));
+      const failure = toKeyVaultError(error, this.#failureContext(operation, startedAt));
+      this.#observe(operation, failure.problem, startedAt);
+      throw failure;
+    }
+  }
+
+  #observe(operation: KeyVaultOperation, outcome: 'ok' | KeyVaultProblem, startedAt: number): void {
+    try {
+      this.options.observer({ operation, outcome, durationMs: this.options.now() - startedAt });
+    } catch {
+      // Metrics must never cost a key operation.
     }
   }
 

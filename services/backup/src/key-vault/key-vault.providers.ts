@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { type Provider } from '@nestjs/common';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
-import { KeyVaultConnectionFactory, KeyVaultUrlPolicy } from '@vault-backup/azure-key-vault';
+import {
+  KeyVaultConnectionFactory,
+  type KeyVaultObserver,
+  KeyVaultUrlPolicy,
+} from '@vault-backup/azure-key-vault';
 import {
   type DataCipher,
   type DataKeyRewrapper,
@@ -34,15 +38,37 @@ import { WORKSPACE_KEYS } from './workspace-keys.port';
 import { KeyVaultWorkspaceKeyWrappers } from './workspace-key.wrappers';
 import { WorkspaceSecretsDecryptor } from './workspace-secrets.decryptor';
 
-function connections(config: BackupConfig): KeyVaultConnectionFactory {
+function connections(config: BackupConfig, registry: Registry): KeyVaultConnectionFactory {
   const { keyVault } = config;
   return new KeyVaultConnectionFactory({
+    observer: keyVaultMetrics(registry),
     urlPolicy: new KeyVaultUrlPolicy({ allowInsecureLoopback: keyVault.allowInsecureLoopback }),
     requestTimeoutMs: keyVault.requestTimeoutMs,
     ...(keyVault.authorityHost ? { authorityHost: keyVault.authorityHost } : {}),
     ...(keyVault.extraCaFile ? { extraCaPem: readCa(keyVault.extraCaFile) } : {}),
     ...(keyVault.vaultConnectTo ? { vaultConnectTo: keyVault.vaultConnectTo } : {}),
   });
+}
+
+/** Every Key Vault and Entra ID operation by outcome (ok, or the precise problem), and how long it took. */
+function keyVaultMetrics(registry: Registry): KeyVaultObserver {
+  const requests = new Counter({
+    name: 'vault_backup_key_vault_operations_total',
+    help: 'Azure Key Vault / Entra ID operations (get-token, get-key, wrap-key, unwrap-key) by outcome: ok, or the problem (throttled, forbidden, key-disabled, …)',
+    labelNames: ['operation', 'outcome'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'vault_backup_key_vault_operation_duration_seconds',
+    help: 'Azure Key Vault / Entra ID operation time, challenge and token included',
+    labelNames: ['operation'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return ({ operation, outcome, durationMs }) => {
+    requests.inc({ operation, outcome });
+    duration.observe({ operation }, durationMs / 1000);
+  };
 }
 
 function readCa(file: string): string {
@@ -76,7 +102,7 @@ function contentKeyEvents(registry: Registry): Counter<'event'> {
 /** Key Vault: connections, the workspaces' keys, their wrappers for the envelope cipher and the event decryptor. */
 export function keyVaultProviders(): Provider[] {
   return [
-    { provide: KEY_VAULT_CONNECTIONS, inject: [BACKUP_CONFIG], useFactory: connections },
+    { provide: KEY_VAULT_CONNECTIONS, inject: [BACKUP_CONFIG, METRICS_REGISTRY], useFactory: connections },
     {
       provide: WORKSPACE_KEY_REGISTRY,
       inject: [DATA_SOURCE, SERVICE_DATA_CIPHER, BACKUP_CONFIG],

@@ -355,6 +355,14 @@ describe('customer-managed keys in Azure Key Vault (real SDK, Key Vault + Entra 
         { timeoutMs: 30_000, description: 'the revoked workspace parks its backup' },
       );
       expect(parked.last_error_class).toBe('key-access-revoked');
+      // SREs see it as it is: Key Vault refused the unwrap for want of a role.
+      const metrics = await (await fetch(harness.url('/metrics'))).text();
+      expect(metrics).toMatch(
+        /vault_backup_key_vault_operations_total\{operation="unwrap-key",outcome="forbidden"\} [1-9]/,
+      );
+      expect(metrics).toMatch(
+        /vault_backup_key_vault_operations_total\{operation="unwrap-key",outcome="ok"\} [1-9]/,
+      );
       const token = await harness.tokenFor(revoked.workspaceId, 'owner');
       const listed = await harness.request('GET', failuresPath(revoked.workspaceId), { token });
       expect((listed.body as { items: unknown[] }).items).toHaveLength(0);
