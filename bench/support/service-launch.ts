@@ -81,7 +81,8 @@ export function serviceEnv(
   options: ServiceEnvOptions,
 ): Record<string, string> {
   return {
-    NODE_ENV: 'production',
+    // Not production: CYBERARK_ALLOW_INSECURE_LOOPBACK (the simulator) is refused there; NODE_ENV sets no throughput knob.
+    NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(options.port),

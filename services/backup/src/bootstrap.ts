@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { authenticateBeforeParsing, HTTP_APP_OPTIONS } from './admin/auth/authenticate-first';
 import { setupOpenApiUi } from './admin/openapi/openapi-ui';
 import { AppModule } from './app.module';
 import { type BackupConfig } from './config/backup.config';
@@ -13,9 +15,14 @@ import { KafkaBatchTransport } from './pipeline/transport/kafka-batch.transport'
  * end-to-end tests, which may run several instances in one process.
  */
 export async function startBackupService(config: BackupConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    ...HTTP_APP_OPTIONS,
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  authenticateBeforeParsing(app);
   await setupOpenApiUi(app);
   app.connectMicroservice({ strategy: app.get(KafkaBatchTransport) }, { inheritAppConfig: true });
   await app.listen(config.http.port, config.http.host);

@@ -17,6 +17,20 @@ describe('loadAdminConfig', () => {
       allowInsecureLoopback: false,
     });
     expect(config.replay.maxPerRequest).toBe(1_000);
+    expect(config.auth.maxTokenAgeSeconds).toBe(86_400);
+    expect(config.checks).toEqual({ perMinute: 10, burst: 5, concurrency: 2 });
+  });
+
+  it('reads the check budget and the maximum token age', () => {
+    const config = loadAdminConfig({
+      ...minimal,
+      ADMIN_CHECKS_PER_MINUTE: '30',
+      ADMIN_CHECKS_BURST: '3',
+      ADMIN_CHECKS_CONCURRENCY: '1',
+      AUTH_MAX_TOKEN_AGE: '1h',
+    });
+    expect(config.checks).toEqual({ perMinute: 30, burst: 3, concurrency: 1 });
+    expect(config.auth.maxTokenAgeSeconds).toBe(3_600);
   });
 
   it('names every missing variable', () => {
@@ -43,6 +57,9 @@ describe('loadAdminConfig', () => {
     [{ CYBERARK_ALLOWED_DOMAINS: '10.0.0.1' }, /allowed domain/],
     [{ CYBERARK_ALLOWED_PORTS: '443,http' }, /CYBERARK_ALLOWED_PORTS/],
     [{ AUTH_JWKS_URL: 'http://login.example.com/jwks' }, /AUTH_JWKS_URL must use https/],
+    [{ AUTH_MAX_TOKEN_AGE: '10s' }, /AUTH_MAX_TOKEN_AGE must be at least 1m/],
+    [{ ADMIN_CHECKS_PER_MINUTE: '0' }, /ADMIN_CHECKS_PER_MINUTE/],
+    [{ ADMIN_CHECKS_CONCURRENCY: '17' }, /ADMIN_CHECKS_CONCURRENCY/],
   ])('refuses %j', (override, message) => {
     expect(() => loadAdminConfig({ ...minimal, ...override })).toThrow(ConfigurationError);
     expect(() => loadAdminConfig({ ...minimal, ...override })).toThrow(message);

@@ -6,6 +6,7 @@ import {
   TenantUrlPolicy,
   type TenantUrlPolicyOptions,
 } from '@vault-backup/url-policy';
+import { type CheckBudget } from './rate-limit/workspace-check.limiter';
 
 /**
  * Environment of the admin API, parsed on its own so the service config stays untouched. Names
@@ -18,10 +19,16 @@ export const adminEnvSchema = z.object({
   AUTH_AUDIENCE: z.string().trim().min(1).max(512),
   AUTH_CLOCK_TOLERANCE: envDuration().default(30_000),
   AUTH_JWKS_TIMEOUT: envDuration().default(5_000),
+  AUTH_MAX_TOKEN_AGE: envDuration()
+    .refine((ms) => ms >= 60_000, 'must be at least 1m')
+    .default(86_400_000),
   CYBERARK_ALLOWED_DOMAINS: envList().default([...DEFAULT_ALLOWED_DOMAINS]),
   CYBERARK_ALLOWED_PORTS: envList().default(['443']),
   CYBERARK_ALLOW_INSECURE_LOOPBACK: envBool().default(false),
   ADMIN_REPLAY_MAX_PER_REQUEST: envInt({ min: 1, max: 10_000 }).default(1_000),
+  ADMIN_CHECKS_PER_MINUTE: envInt({ min: 1, max: 10_000 }).default(10),
+  ADMIN_CHECKS_BURST: envInt({ min: 1, max: 1_000 }).default(5),
+  ADMIN_CHECKS_CONCURRENCY: envInt({ min: 1, max: 16 }).default(2),
 });
 
 export interface AdminConfig {
@@ -31,12 +38,16 @@ export interface AdminConfig {
     readonly audience: string;
     readonly clockToleranceSeconds: number;
     readonly jwksTimeoutMs: number;
+    /** Longest lifetime accepted: `exp - iat`, or `exp - now` without `iat`. */
+    readonly maxTokenAgeSeconds: number;
   };
   /** Also what the pipeline's CyberArk client factory must apply (see TenantUrlPolicyModule). */
   readonly tenantUrls: Required<
     Pick<TenantUrlPolicyOptions, 'allowedDomains' | 'allowedPorts' | 'allowInsecureLoopback'>
   >;
   readonly replay: { readonly maxPerRequest: number };
+  /** Per workspace and per replica: connect, validate and key checks (outbound calls + audit rows). */
+  readonly checks: CheckBudget;
 }
 
 export function loadAdminConfig(env: Record<string, string | undefined> = process.env): AdminConfig {
@@ -48,6 +59,7 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
       audience: parsed.AUTH_AUDIENCE,
       clockToleranceSeconds: Math.round(parsed.AUTH_CLOCK_TOLERANCE / 1_000),
       jwksTimeoutMs: parsed.AUTH_JWKS_TIMEOUT,
+      maxTokenAgeSeconds: Math.floor(parsed.AUTH_MAX_TOKEN_AGE / 1_000),
     },
     tenantUrls: {
       allowedDomains: parsed.CYBERARK_ALLOWED_DOMAINS,
@@ -55,6 +67,11 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
       allowInsecureLoopback: parsed.CYBERARK_ALLOW_INSECURE_LOOPBACK,
     },
     replay: { maxPerRequest: parsed.ADMIN_REPLAY_MAX_PER_REQUEST },
+    checks: {
+      perMinute: parsed.ADMIN_CHECKS_PER_MINUTE,
+      burst: parsed.ADMIN_CHECKS_BURST,
+      concurrency: parsed.ADMIN_CHECKS_CONCURRENCY,
+    },
   };
   assertSafeJwksUrl(config.auth.jwksUrl);
   // Validates the domain list now, so a typo fails the start rather than the first connect.

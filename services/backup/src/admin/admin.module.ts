@@ -38,6 +38,7 @@ import { type AuditLogStore } from './audit/audit-log.store';
 import { PgAuditLogStore } from './audit/pg-audit-log.store';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AccessGuard } from './auth/access.guard';
+import { AuthenticateFirst } from './auth/authenticate-first';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { ClientSecretBox } from './configuration/client-secret.box';
 import { PgConfigurationStore } from './configuration/pg-configuration.store';
@@ -50,15 +51,15 @@ import { PgKeyIntegrationStore } from './key-integration/pg-key-integration.stor
 import { FailuresController } from './failures/failures.controller';
 import { FailuresService } from './failures/failures.service';
 import { PgFailureStore } from './failures/pg-failure.store';
-import { AdminExceptionFilter } from './http/admin-exception.filter';
 import { AdminRequestMiddleware } from './http/admin-request.middleware';
 import { AdminMetrics } from './http/admin.metrics';
-import { MalformedBodyFilter } from './http/malformed-body.filter';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { DocumentRootModule, DocumentStubsModule } from './openapi/document-stubs.module';
 import { OPENAPI_DOCUMENT_FACTORY, OpenApiController } from './openapi/openapi.controller';
 import { buildOpenApiDocument, DOCUMENT_CONFIG } from './openapi/openapi.document';
 import { VaultBackupsController } from './operator/vault-backups.controller';
 import { VaultBackupsService } from './operator/vault-backups.service';
+import { WorkspaceCheckLimiter } from './rate-limit/workspace-check.limiter';
 import { BackupSetupController } from './setup/backup-setup.controller';
 import { BackupStatusService } from './setup/backup-status.service';
 import { ConfigurationChanges } from './setup/configuration-changes';
@@ -100,7 +101,7 @@ export class AdminModule implements NestModule {
       controllers: [...API_CONTROLLERS, OpenApiController],
       providers: [
         { provide: ADMIN_CONFIG, useValue: config },
-        { provide: APP_FILTER, useClass: MalformedBodyFilter },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: OPENAPI_DOCUMENT_FACTORY, useValue: buildAdminApiDocument },
         {
           provide: ADMIN_METRICS,
@@ -110,7 +111,8 @@ export class AdminModule implements NestModule {
         { provide: AccessTokenVerifier, useFactory: () => new AccessTokenVerifier(config.auth) },
         JwtAuthGuard,
         AccessGuard,
-        AdminExceptionFilter,
+        AuthenticateFirst,
+        { provide: WorkspaceCheckLimiter, useFactory: () => new WorkspaceCheckLimiter(config.checks) },
         {
           provide: AUDIT_LOG_STORE,
           inject: [DATA_SOURCE],

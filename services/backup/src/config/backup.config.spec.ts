@@ -101,3 +101,44 @@ describe('loadBackupConfig', () => {
     ).toThrow(/BACKUP_STALL_AFTER must exceed/);
   });
 });
+
+describe('simulator switches', () => {
+  const switches = {
+    CYBERARK_ALLOW_INSECURE_LOOPBACK: 'true',
+    KEY_VAULT_ALLOW_INSECURE_LOOPBACK: 'true',
+    KEY_VAULT_CONNECT_TO: '127.0.0.1:18444',
+    KEY_VAULT_AUTHORITY_HOST: 'https://127.0.0.1:18445',
+  };
+
+  it.each(Object.entries(switches))('refuses %s with NODE_ENV=production, naming it', (name, value) => {
+    for (const env of [{ NODE_ENV: 'production' }, {}]) {
+      expect(() => loadBackupConfig({ ...minimal, ...env, [name]: value })).toThrow(ConfigurationError);
+      expect(() => loadBackupConfig({ ...minimal, ...env, [name]: value })).toThrow(
+        new RegExp(`${name}.* is for simulators \\(demo, tests\\) and is refused with NODE_ENV=production`),
+      );
+    }
+  });
+
+  it('names every switch at once', () => {
+    expect(() => loadBackupConfig({ ...minimal, ...switches })).toThrow(
+      /CYBERARK_ALLOW_INSECURE_LOOPBACK.*KEY_VAULT_ALLOW_INSECURE_LOOPBACK.*KEY_VAULT_CONNECT_TO.*KEY_VAULT_AUTHORITY_HOST/,
+    );
+  });
+
+  it.each(['development', 'test'])('accepts them with NODE_ENV=%s', (nodeEnv) => {
+    const config = loadBackupConfig({ ...minimal, ...switches, NODE_ENV: nodeEnv });
+    expect(config.admin.tenantUrls.allowInsecureLoopback).toBe(true);
+    expect(config.keyVault).toMatchObject({
+      allowInsecureLoopback: true,
+      vaultConnectTo: { host: '127.0.0.1', port: 18444 },
+      authorityHost: 'https://127.0.0.1:18445',
+    });
+  });
+
+  it('keeps an extra CA allowed in production (a corporate CA in front of Azure)', () => {
+    expect(
+      loadBackupConfig({ ...minimal, NODE_ENV: 'production', KEY_VAULT_EXTRA_CA_FILE: '/etc/ca.pem' })
+        .keyVault.extraCaFile,
+    ).toBe('/etc/ca.pem');
+  });
+});

@@ -114,8 +114,30 @@ export function loadBackupConfig(env: Record<string, string | undefined> = proce
   const problems: string[] = [];
   const service = collect(problems, () => toConfig(parseEnv(backupEnvSchema, env)));
   const admin = collect(problems, () => loadAdminConfig(env));
-  if (!service || !admin) throw new ConfigurationError(problems);
+  if (service && admin) problems.push(...simulatorSwitchesInProduction(service, admin));
+  if (!service || !admin || problems.length > 0) throw new ConfigurationError(problems);
   return { ...service, admin };
+}
+
+/**
+ * Settings that exist only to reach the simulators (plain http or a redirected connection on
+ * loopback, a foreign token authority): with NODE_ENV=production each is a configuration error, so
+ * a demo or test flag left in a deployment stops the start instead of weakening it. The Helm chart
+ * refuses CYBERARK_ALLOW_INSECURE_LOOPBACK as well. KEY_VAULT_EXTRA_CA_FILE stays allowed: a corporate
+ * CA in front of Azure is a production need.
+ */
+export function simulatorSwitchesInProduction(
+  service: Pick<BackupConfig, 'env' | 'keyVault'>,
+  admin: Pick<AdminConfig, 'tenantUrls'>,
+): string[] {
+  if (service.env !== 'production') return [];
+  const onlyOutside = 'is for simulators (demo, tests) and is refused with NODE_ENV=production';
+  return [
+    admin.tenantUrls.allowInsecureLoopback ? `CYBERARK_ALLOW_INSECURE_LOOPBACK=true ${onlyOutside}` : '',
+    service.keyVault.allowInsecureLoopback ? `KEY_VAULT_ALLOW_INSECURE_LOOPBACK=true ${onlyOutside}` : '',
+    service.keyVault.vaultConnectTo ? `KEY_VAULT_CONNECT_TO ${onlyOutside}` : '',
+    service.keyVault.authorityHost ? `KEY_VAULT_AUTHORITY_HOST ${onlyOutside}` : '',
+  ].filter((problem) => problem !== '');
 }
 
 /** Runs one parser, keeping its problems so that every invalid variable is reported at once. */

@@ -2,6 +2,7 @@ import { type KafkaMessage } from 'kafkajs';
 import { type ConsumedRecord } from '@vault-backup/kafka';
 import { createTopics, testKafka, uniqueName, waitFor } from '@vault-backup/testing';
 import { AdminE2eHarness, expectStatus, SAFE } from './support/admin-e2e.harness';
+import { expectProblem } from './support/http-result';
 
 const base = (workspace: string) => `/api/v1/workspaces/${workspace}/vault-backup`;
 
@@ -193,8 +194,7 @@ describe('failures: list and replay through HTTP', () => {
     const single = await harness.request('POST', `${base(workspace)}/failures/${broken?.id}/replay`, {
       token,
     });
-    expect(single.status).toBe(409);
-    expect(single.body.code).toBe('RECORD_UNREADABLE');
+    expectProblem(single, 409, 'RECORD_UNREADABLE', `${base(workspace)}/failures/${broken?.id}/replay`);
   });
 
   it('answers 422 problem+json for a record its topic cannot take, and the next replay still works', async () => {
@@ -211,12 +211,9 @@ describe('failures: list and replay through HTTP', () => {
     const refused = await harness.request('POST', `${base(workspace)}/failures/${tooLarge}/replay`, {
       token,
     });
-    expect(refused.status).toBe(422);
-    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expectProblem(refused, 422, 'REPLAY_RECORD_TOO_LARGE', `${base(workspace)}/failures/${tooLarge}/replay`);
     expect(refused.body).toMatchObject({
-      type: 'urn:vault-backup:problem:replay-record-too-large',
-      status: 422,
-      code: 'REPLAY_RECORD_TOO_LARGE',
+      title: 'Record too large to replay',
       failureId: tooLarge,
       topic: replayTopic,
       limitBytes: 1_048_588,
@@ -282,8 +279,7 @@ describe('failures: list and replay through HTTP', () => {
     expectStatus(await harness.request('POST', `${base(workspace)}/disable`, { token }), 200);
     for (const path of [`${base(workspace)}/failures/${id}/replay`, `${base(workspace)}/failures/replay`]) {
       const result = await harness.request('POST', path, { token });
-      expect(result.status).toBe(409);
-      expect(result.body.code).toBe('BACKUP_NOT_ENABLED');
+      expectProblem(result, 409, 'BACKUP_NOT_ENABLED', path);
     }
   });
 
@@ -295,8 +291,7 @@ describe('failures: list and replay through HTTP', () => {
     const result = await harness.request('POST', `${base(mine)}/failures/${id}/replay`, {
       token: await harness.tokenFor(mine, 'owner'),
     });
-    expect(result.status).toBe(404);
-    expect(result.body.code).toBe('FAILURE_NOT_FOUND');
+    expectProblem(result, 404, 'FAILURE_NOT_FOUND', `${base(mine)}/failures/${id}/replay`);
   });
 
   it('pages newest first and filters by status', async () => {

@@ -8,6 +8,7 @@ import {
   PLATFORM,
   SAFE,
 } from './support/admin-e2e.harness';
+import { expectProblem } from './support/http-result';
 
 const base = (workspace: string) => `/api/v1/workspaces/${workspace}/vault-backup`;
 
@@ -41,8 +42,8 @@ describe('bad input is a 400 with per-field messages, never a 500; secrets never
     it('names every missing field', async () => {
       const { workspace, token } = await owner();
       const result = await request('PUT', `${base(workspace)}/connection`, { token, body: {} });
-      expect(result.status).toBe(400);
-      expect(result.body.code).toBe('VALIDATION_FAILED');
+      expectProblem(result, 400, 'VALIDATION_FAILED', `${base(workspace)}/connection`);
+      expect(result.body.title).toBe('Invalid request');
       expect([...new Set(fieldsOf(result))]).toEqual([
         'identityTenantUrl',
         'privilegeCloudUrl',
@@ -58,7 +59,7 @@ describe('bad input is a 400 with per-field messages, never a 500; secrets never
         body: { safeName: SAFE, platformId: PLATFORM, isAdmin: true },
       });
       expect(result.status).toBe(400);
-      expect(result.body.errors).toEqual([
+      expect(result.body.problems).toEqual([
         expect.objectContaining({ field: 'isAdmin', message: 'property isAdmin should not exist' }),
       ]);
     });
@@ -84,12 +85,12 @@ describe('bad input is a 400 with per-field messages, never a 500; secrets never
         body: { ...tenant.connection, clientSecret: 'x'.repeat(2_000) },
       });
       expect(long.status).toBe(400);
-      expect(long.body.errors).toEqual([expect.objectContaining({ field: 'clientSecret' })]);
+      expect(long.body.problems).toEqual([expect.objectContaining({ field: 'clientSecret' })]);
       const huge = await request('PUT', `${base(workspace)}/connection`, {
         token,
         body: { ...tenant.connection, clientSecret: 'x'.repeat(200_000) },
       });
-      expect(huge.status).toBe(413);
+      expectProblem(huge, 413, 'PAYLOAD_TOO_LARGE', `${base(workspace)}/connection`);
     });
 
     it('a body that is not JSON is a 400 that does not echo it', async () => {
@@ -100,8 +101,7 @@ describe('bad input is a 400 with per-field messages, never a 500; secrets never
         // Unquoted: V8's parse error quotes the text at the error position, i.e. the secret's start.
         rawBody: `{"clientId": "x", "clientSecret": ${secret}}`,
       });
-      expect(result.status).toBe(400);
-      expect(result.body).toMatchObject({ code: 'MALFORMED_JSON' });
+      expectProblem(result, 400, 'MALFORMED_JSON', `${base(workspace)}/connection`);
       expect(result.text).not.toContain(secret.slice(0, 9));
       expect(harness.logs.text()).not.toContain(secret.slice(0, 9));
     });
@@ -122,10 +122,10 @@ describe('bad input is a 400 with per-field messages, never a 500; secrets never
       const operator = await harness.token({ sub: 'sre', role: 'operator' });
       const longId = await request('GET', base('w'.repeat(65)), { token: operator });
       expect(longId.status).toBe(400);
-      expect(longId.body.errors).toEqual([expect.objectContaining({ field: 'workspaceId' })]);
+      expect(longId.body.problems).toEqual([expect.objectContaining({ field: 'workspaceId' })]);
       const { workspace, token } = await owner();
       expect(
-        (await request('POST', `${base(workspace)}/failures/not-a-uuid/replay`, { token })).body.errors,
+        (await request('POST', `${base(workspace)}/failures/not-a-uuid/replay`, { token })).body.problems,
       ).toEqual([expect.objectContaining({ field: 'failureId' })]);
       for (const query of [
         'limit=0',
@@ -137,10 +137,51 @@ describe('bad input is a 400 with per-field messages, never a 500; secrets never
       ]) {
         const result = await request('GET', `${base(workspace)}/failures?${query}`, { token });
         expect([query, result.status]).toEqual([query, 400]);
+        // The instance is the path: a query (a cursor...) is never echoed.
+        expectProblem(result, 400, 'VALIDATION_FAILED', `${base(workspace)}/failures`);
       }
       expect((await request('POST', `${base(workspace)}/failures/replay?force=yes`, { token })).status).toBe(
         409,
       );
+    });
+  });
+
+  describe('every error is problem+json with the request id', () => {
+    it('a path under /api/v1 that matches no route is a 404 problem', async () => {
+      const { workspace, token } = await owner();
+      const result = await request('GET', `${base(workspace)}/no-such-thing`, { token });
+      expectProblem(result, 404, 'ROUTE_NOT_FOUND', `${base(workspace)}/no-such-thing`);
+      expect(result.text).not.toContain('Cannot GET');
+    });
+
+    it('echoes a well-formed X-Request-Id on errors and successes, and replaces a malformed one', async () => {
+      const { workspace, token } = await owner();
+      const failed = await request('PUT', `${base(workspace)}/targets`, {
+        token,
+        body: {},
+        headers: { 'x-request-id': 'client-req-42' },
+      });
+      expectProblem(failed, 400, 'VALIDATION_FAILED');
+      expect(failed.body.requestId).toBe('client-req-42');
+      const forged = await request('GET', base(workspace), {
+        token,
+        headers: { 'x-request-id': 'bad id <script>' },
+      });
+      expectProblem(forged, 404, 'VAULT_BACKUP_NOT_FOUND', base(workspace));
+      expect(forged.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const operator = await harness.token({ sub: 'sre', role: 'operator' });
+      const ok = await request('GET', '/api/v1/vault-backups', {
+        token: operator,
+        headers: { 'x-request-id': 'client-req-43' },
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-request-id')).toBe('client-req-43');
+    });
+
+    it('leaves routes outside /api/v1 to their own answers', async () => {
+      const result = await request('GET', '/no-such-route');
+      expect(result.status).toBe(404);
+      expect(result.headers.get('content-type')).not.toMatch(/problem/);
     });
   });
 

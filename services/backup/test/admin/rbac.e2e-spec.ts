@@ -1,5 +1,6 @@
 import { uniqueName } from '@vault-backup/testing';
 import { AdminE2eHarness, type HttpResult } from './support/admin-e2e.harness';
+import { expectProblem } from './support/http-result';
 
 type Route = readonly [method: string, path: (workspace: string) => string, body?: unknown];
 
@@ -78,7 +79,7 @@ describe('admin API access control (RBAC, tokens)', () => {
     for (const route of ALL_WORKSPACE_ROUTES) {
       const result = await call(route, token);
       expect([route[0], result.status]).toEqual([route[0], 403]);
-      expect(result.body.code).toBe('FORBIDDEN');
+      expectProblem(result, 403, 'FORBIDDEN', route[1](workspace));
     }
   });
 
@@ -93,7 +94,10 @@ describe('admin API access control (RBAC, tokens)', () => {
       for (const route of ALL_WORKSPACE_ROUTES) {
         const result = await call(route, outsider);
         expect([role, route[0], result.status]).toEqual([role, route[0], 404]);
-        expect({ ...result.body, requestId: undefined }).toEqual({ ...own.body, requestId: undefined });
+        expectProblem(result, 404, 'VAULT_BACKUP_NOT_FOUND', route[1](workspace).split('?')[0]);
+        // Identical but for where and when: the request path and id.
+        const same = (body: object) => ({ ...body, requestId: undefined, instance: undefined });
+        expect(same(result.body)).toEqual(same(own.body));
       }
     }
   });
@@ -127,8 +131,7 @@ describe('admin API access control (RBAC, tokens)', () => {
 
   describe('authentication', () => {
     const expectInvalidToken = (result: HttpResult) => {
-      expect(result.status).toBe(401);
-      expect(result.body.code).toBe('AUTH_TOKEN_INVALID');
+      expectProblem(result, 401, 'AUTH_TOKEN_INVALID');
       expect(result.headers.get('www-authenticate')).toMatch(
         /^Bearer realm="vault-backup", error="invalid_token"/,
       );
@@ -136,8 +139,7 @@ describe('admin API access control (RBAC, tokens)', () => {
 
     it('no token: 401 with a plain Bearer challenge', async () => {
       const result = await call(READ_STATUS, undefined);
-      expect(result.status).toBe(401);
-      expect(result.body.code).toBe('AUTH_TOKEN_MISSING');
+      expectProblem(result, 401, 'AUTH_TOKEN_MISSING', base(workspace));
       expect(result.headers.get('www-authenticate')).toBe('Bearer realm="vault-backup"');
       expect(result.headers.get('x-request-id')).toBeTruthy();
     });

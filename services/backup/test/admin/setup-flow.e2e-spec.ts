@@ -4,6 +4,7 @@ import { type AccountEventData } from '@vault-backup/event-contract';
 import { BACKUP_SAFE_PERMISSIONS, uniqueName, waitFor } from '@vault-backup/testing';
 import { BACKUP_PLATFORM_PROPERTIES } from '../../src/pipeline/mapping/backup-properties';
 import { AdminE2eHarness, expectStatus, noticesOf, PLATFORM, SAFE } from './support/admin-e2e.harness';
+import { expectProblem } from './support/http-result';
 
 const REQUIRED_PERMISSIONS = [
   'listAccounts',
@@ -159,8 +160,8 @@ describe('vault backup setup through HTTP (connect, validate targets, enable) ag
         body: { ...badTenant.connection, clientSecret: 'wrong-secret' },
       });
       const draft = await harness.request('POST', `${base(workspace)}/enable`, { token });
-      expect(draft.status).toBe(409);
-      expect(draft.body).toMatchObject({ code: 'CONNECTION_REQUIRED' });
+      expectProblem(draft, 409, 'CONNECTION_REQUIRED', `${base(workspace)}/enable`);
+      expect(draft.body.title).toBe('Connection required');
 
       const tenant = await harness.createTenant({ optional: ['accountId'] });
       expectStatus(
@@ -179,8 +180,7 @@ describe('vault backup setup through HTTP (connect, validate targets, enable) ag
         ).status,
       ).toBe(422);
       const stillNot = await harness.request('POST', `${base(workspace)}/enable`, { token });
-      expect(stillNot.status).toBe(409);
-      expect(stillNot.body.code).toBe('VALIDATION_REQUIRED');
+      expectProblem(stillNot, 409, 'VALIDATION_REQUIRED', `${base(workspace)}/enable`);
       expect((await harness.request('POST', `${base(workspace)}/disable`, { token })).body).toMatchObject({
         code: 'NOT_ENABLED',
       });
@@ -198,8 +198,7 @@ describe('vault backup setup through HTTP (connect, validate targets, enable) ag
         token,
         body: { safeName: SAFE, platformId: PLATFORM },
       });
-      expect(refused.status).toBe(409);
-      expect(refused.body.code).toBe('CONNECTION_REQUIRED');
+      expectProblem(refused, 409, 'CONNECTION_REQUIRED', `${base(workspace)}/targets`);
       expect((await harness.request('POST', `${base(workspace)}/validate`, { token })).body.code).toBe(
         'TARGETS_REQUIRED',
       );
@@ -390,6 +389,10 @@ describe('vault backup setup through HTTP (connect, validate targets, enable) ag
         status: 'failed',
         missing: ['viewSafeMembers'],
       });
+      expect(result.body.report.missingPermissions).toEqual(['viewSafeMembers']);
+      expect(check(result.body, 'safe-permissions').message).toMatch(
+        /is a member of Safe ".*" but may not view its members, its own membership included; grant it viewSafeMembers \(View Safe Members\)/,
+      );
     });
 
     it.each(BACKUP_PLATFORM_PROPERTIES)('names the missing platform property %s', async (property) => {
@@ -428,6 +431,9 @@ describe('vault backup setup through HTTP (connect, validate targets, enable) ag
       expect(missing.status).toBe(422);
       expect(check(missing.body, 'safe')).toMatchObject({ status: 'failed' });
       expect(check(missing.body, 'safe-permissions')).toMatchObject({ status: 'skipped' });
+      expect(check(missing.body, 'safe').message).toMatch(
+        /^Safe "NoSuchSafe" was not found: no Safe has this exact name, or the service user is not a member of it .*viewSafeMembers \(View Safe Members\)/,
+      );
       const notMember = await validateWith({ member: false });
       expect(check(notMember.body, 'safe').message).toBe(
         check(missing.body, 'safe').message.replace('NoSuchSafe', SAFE),
@@ -535,8 +541,8 @@ describe('vault backup setup through HTTP (connect, validate targets, enable) ag
         token,
         body: { retryBudgetSeconds: 5 },
       });
-      expect(range.status).toBe(400);
-      expect(range.body.errors).toEqual([expect.objectContaining({ field: 'retryBudgetSeconds' })]);
+      expectProblem(range, 400, 'VALIDATION_FAILED', `${base(workspace)}/options`);
+      expect(range.body.problems).toEqual([expect.objectContaining({ field: 'retryBudgetSeconds' })]);
     });
 
     it('takes the swapped tenant URLs the right way round and says so', async () => {

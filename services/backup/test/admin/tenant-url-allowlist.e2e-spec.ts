@@ -71,7 +71,7 @@ describe('tenant URLs are a security boundary (production settings)', () => {
   ])('refuses %s with 400 naming the field and the rule, and stores nothing', async (_name, url, reason) => {
     const { result, workspace, token } = await putConnection(url);
     expect(result.status).toBe(400);
-    expect(result.body.errors).toEqual([expect.objectContaining({ field: 'identityTenantUrl', reason })]);
+    expect(result.body.problems).toEqual([expect.objectContaining({ field: 'identityTenantUrl', reason })]);
     expect(result.text).not.toContain('attack-secret-123');
     expect(result.text).not.toContain('pass@');
     expect((await harness.request('GET', base(workspace), { token })).status).toBe(404);

@@ -6,7 +6,7 @@ import {
   type JWTVerifyGetKey,
   SignJWT,
 } from 'jose';
-import { AccessTokenVerifier } from './access-token.verifier';
+import { AccessTokenVerifier, lifetimeProblem } from './access-token.verifier';
 import { AuthUnavailableError, InvalidAccessTokenError } from './auth.errors';
 
 const SETTINGS = {
@@ -15,14 +15,17 @@ const SETTINGS = {
   audience: 'vault-backup',
   clockToleranceSeconds: 5,
   jwksTimeoutMs: 1_000,
+  maxTokenAgeSeconds: 86_400,
 };
 
 describe('AccessTokenVerifier', () => {
   let keys: JWTVerifyGetKey;
   let sign: (claims: JWTPayload, edit?: (jwt: SignJWT) => SignJWT) => Promise<string>;
+  let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    signingKey = privateKey;
     keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] });
     sign = (claims, edit = (jwt) => jwt) =>
       edit(
@@ -80,6 +83,68 @@ describe('AccessTokenVerifier', () => {
     const token = await sign(claims, edit);
     await expect(verifier().verify(token)).rejects.toThrow(InvalidAccessTokenError);
     await expect(verifier().verify(token)).rejects.toThrow(message);
+  });
+
+  describe('time claims, against an injected clock', () => {
+    const NOW = 1_900_000_000;
+    const at = (seconds: number) => new AccessTokenVerifier(SETTINGS, keys, () => seconds * 1_000);
+    const claims = { sub: 'u', role: 'admin', workspace_id: 'w' };
+    const year3000 = 32_503_680_000;
+
+    it.each<[string, (jwt: SignJWT) => SignJWT, RegExp]>([
+      [
+        'issued an hour in the future, exp in the year 3000',
+        (jwt) => jwt.setIssuedAt(NOW + 3_600).setExpirationTime(year3000),
+        /issued in the future \(iat is 3600s ahead/,
+      ],
+      [
+        'issued beyond the clock tolerance',
+        (jwt) => jwt.setIssuedAt(NOW + 6).setExpirationTime(NOW + 60),
+        /issued in the future/,
+      ],
+      [
+        'a lifetime of 25 hours',
+        (jwt) => jwt.setIssuedAt(NOW).setExpirationTime(NOW + 25 * 3_600),
+        /lives 90000s \(exp - iat\), longer than the 86400s accepted/,
+      ],
+      [
+        'exp in the year 3000',
+        (jwt) => jwt.setIssuedAt(NOW - 60).setExpirationTime(year3000),
+        /longer than the 86400s accepted/,
+      ],
+      [
+        'not valid before an hour from now',
+        (jwt) =>
+          jwt
+            .setIssuedAt(NOW)
+            .setNotBefore(NOW + 3_600)
+            .setExpirationTime(NOW + 7_200),
+        /not valid yet \(its nbf is in the future\)/,
+      ],
+    ])('refuses a token %s', async (_name, edit, message) => {
+      const token = await sign(claims, edit);
+      await expect(at(NOW).verify(token)).rejects.toThrow(InvalidAccessTokenError);
+      await expect(at(NOW).verify(token)).rejects.toThrow(message);
+    });
+
+    it('refuses a token without exp, naming the claim', async () => {
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(SETTINGS.issuer)
+        .setAudience(SETTINGS.audience)
+        .setIssuedAt(NOW)
+        .sign(signingKey);
+      await expect(at(NOW).verify(token)).rejects.toThrow('the access token has no exp claim');
+      expect(lifetimeProblem({ iat: NOW }, NOW, SETTINGS)).toBe('the access token has no exp claim');
+    });
+
+    it('accepts a token within the tolerance and the maximum lifetime, with or without iat', async () => {
+      await expect(
+        at(NOW).verify(await sign(claims, (jwt) => jwt.setIssuedAt(NOW + 5).setExpirationTime(NOW + 86_405))),
+      ).resolves.toMatchObject({ sub: 'u' });
+      expect(lifetimeProblem({ exp: NOW + 86_400 }, NOW, SETTINGS)).toBeUndefined();
+      expect(lifetimeProblem({ exp: NOW + 86_401 }, NOW, SETTINGS)).toMatch(/exp - now, no iat/);
+    });
   });
 
   it('refuses HMAC tokens whatever the key (algorithm confusion)', async () => {

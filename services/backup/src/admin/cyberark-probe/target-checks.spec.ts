@@ -36,23 +36,39 @@ function platform(overrides: Partial<PlatformDefinition> = {}): PlatformDefiniti
 }
 
 describe('permissionsCheck', () => {
-  it('passes with the four permissions the backup needs', () => {
+  it('requires View Safe Members besides the four the backup uses, and names it', () => {
+    expect(REQUIRED_SAFE_PERMISSIONS).toEqual([
+      'listAccounts',
+      'addAccounts',
+      'updateAccountContent',
+      'updateAccountProperties',
+      'viewSafeMembers',
+    ]);
     expect(permissionsCheck('S', member(REQUIRED_SAFE_PERMISSIONS)).status).toBe('passed');
+    const withoutView = permissionsCheck(
+      'S',
+      member(REQUIRED_SAFE_PERMISSIONS.filter((key) => key !== 'viewSafeMembers')),
+    );
+    expect(withoutView).toMatchObject({ status: 'failed', missing: ['viewSafeMembers'] });
+    expect(withoutView.message).toContain('viewSafeMembers (View Safe Members)');
   });
 
   it('names each missing permission in order, with its UI label', () => {
-    const result = permissionsCheck('S', member(['listAccounts', 'updateAccountProperties']));
+    const result = permissionsCheck(
+      'S',
+      member(['listAccounts', 'updateAccountProperties', 'viewSafeMembers']),
+    );
     expect(result).toMatchObject({ status: 'failed', missing: ['addAccounts', 'updateAccountContent'] });
     expect(result.message).toContain(
       'addAccounts (Add accounts), updateAccountContent (Update account content)',
     );
   });
 
-  it('treats a missing direct membership as all four missing', () => {
-    expect(permissionsCheck('S', null)).toMatchObject({
-      status: 'failed',
-      missing: REQUIRED_SAFE_PERMISSIONS,
-    });
+  it('treats a missing direct membership as every permission missing, saying why', () => {
+    const result = permissionsCheck('S', null);
+    expect(result).toMatchObject({ status: 'failed', missing: REQUIRED_SAFE_PERMISSIONS });
+    expect(result.message).toMatch(/can see Safe "S" but is not a direct member of it/);
+    expect(result.message).toContain('viewSafeMembers (View Safe Members)');
   });
 });
 
@@ -95,10 +111,19 @@ describe('failedCheck', () => {
     [
       new CyberArkSafeNotFoundError('x', { status: 404 }),
       'safe',
-      /does not exist, or the service user is not a member/,
+      /^Safe "X" was not found: no Safe has this exact name, or the service user is not a member of it .*viewSafeMembers \(View Safe Members\)/,
+    ],
+    [
+      new CyberArkSafeNotFoundError('x', { status: 404 }),
+      'safe-permissions',
+      /^Safe "X" is visible to the service user, but reading its members answered "Safe not found": the service user cannot view the Safe's members; grant it viewSafeMembers \(View Safe Members\)/,
     ],
     [new CyberArkPlatformNotFoundError('x'), 'platform', /does not exist/],
-    [new CyberArkPermissionError('x', { status: 403 }), 'safe-permissions', /viewSafeMembers/],
+    [
+      new CyberArkPermissionError('x', { status: 403 }),
+      'safe-permissions',
+      /is a member of Safe "X" but may not view its members, its own membership included; grant it viewSafeMembers \(View Safe Members\)/,
+    ],
     [
       new CyberArkPermissionError('x', { status: 403 }),
       'platform',
@@ -110,6 +135,18 @@ describe('failedCheck', () => {
       status: 'failed',
       message: expect.stringMatching(message),
     });
+  });
+
+  it('says what is missing when the members cannot be viewed, whatever the answer (403 or "Safe not found")', () => {
+    for (const error of [
+      new CyberArkPermissionError('x', { status: 403 }),
+      new CyberArkSafeNotFoundError('x', { status: 404 }),
+    ]) {
+      expect(failedCheck('safe-permissions', error, 'X').missing).toEqual(['viewSafeMembers']);
+    }
+    expect(
+      failedCheck('safe', new CyberArkSafeNotFoundError('x', { status: 404 }), 'X').missing,
+    ).toBeUndefined();
   });
 });
 

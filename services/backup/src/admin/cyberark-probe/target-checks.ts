@@ -11,12 +11,16 @@ import { BACKUP_PLATFORM_PROPERTIES } from '../../pipeline/mapping/backup-proper
 import { type CheckName, type CheckResult } from './check-report';
 import { classifyConnectionError } from './connection-failure';
 
-/** What the backup does in the Safe: find accounts, add them, update their secret and properties. */
+/**
+ * What the backup does in the Safe (find accounts, add them, update their secret and properties),
+ * and what the setup needs to check that: reading the Safe's members, its own membership included.
+ */
 export const REQUIRED_SAFE_PERMISSIONS: readonly SafePermissionKey[] = [
   'listAccounts',
   'addAccounts',
   'updateAccountContent',
   'updateAccountProperties',
+  'viewSafeMembers',
 ];
 
 const PERMISSION_LABELS: Readonly<Partial<Record<SafePermissionKey, string>>> = {
@@ -24,7 +28,7 @@ const PERMISSION_LABELS: Readonly<Partial<Record<SafePermissionKey, string>>> = 
   addAccounts: 'Add accounts',
   updateAccountContent: 'Update account content',
   updateAccountProperties: 'Update account properties',
-  viewSafeMembers: 'View Safe members',
+  viewSafeMembers: 'View Safe Members',
 };
 
 const labelled = (keys: readonly SafePermissionKey[]) =>
@@ -38,12 +42,16 @@ export function safeFound(safeName: string): CheckResult {
   };
 }
 
+/**
+ * The service user's own membership, read once the Safe itself proved visible. `null`: the members
+ * list answered that it has no such member, so its access comes through a group or role.
+ */
 export function permissionsCheck(safeName: string, member: SafeMember | null): CheckResult {
   if (member === null) {
     return {
       name: 'safe-permissions',
       status: 'failed',
-      message: `The service user is not a direct member of Safe "${safeName}" (permissions through a group cannot be checked); add it with ${labelled(REQUIRED_SAFE_PERMISSIONS)}.`,
+      message: `The service user can see Safe "${safeName}" but is not a direct member of it (its access comes through a group or role, whose permissions cannot be checked); add the service user itself as a member with ${labelled(REQUIRED_SAFE_PERMISSIONS)}.`,
       missing: REQUIRED_SAFE_PERMISSIONS,
     };
   }
@@ -52,7 +60,7 @@ export function permissionsCheck(safeName: string, member: SafeMember | null): C
     return {
       name: 'safe-permissions',
       status: 'passed',
-      message: 'The service user holds every Safe permission the backup needs.',
+      message: `The service user holds every Safe permission the backup and its checks need: ${labelled(REQUIRED_SAFE_PERMISSIONS)}.`,
     };
   }
   return {
@@ -103,13 +111,7 @@ export function propertiesCheck(platform: PlatformDefinition): CheckResult {
 
 /** A check CyberArk answered with an error: what it means for that check. Unknown errors are rethrown. */
 export function failedCheck(name: CheckName, error: unknown, subject: string): CheckResult {
-  if (error instanceof CyberArkSafeNotFoundError) {
-    return {
-      name,
-      status: 'failed',
-      message: `Safe "${subject}" does not exist, or the service user is not a member of it.`,
-    };
-  }
+  if (error instanceof CyberArkSafeNotFoundError) return safeNotFound(name, subject);
   if (error instanceof CyberArkPlatformNotFoundError) {
     return {
       name,
@@ -126,12 +128,34 @@ export function failedCheck(name: CheckName, error: unknown, subject: string): C
   return { name, status: 'failed', message: failure.message, failureClass: failure.class };
 }
 
+/**
+ * "Safe not found" means two things depending on the call. Reading the Safe: it does not exist, or
+ * the service user is not a member (CyberArk answers both alike, so the message names both and the
+ * fix for each). Reading its members after the Safe itself was visible: the user is a member, so the
+ * members list is hidden from it, i.e. it lacks View Safe Members (unless the Safe was just deleted).
+ */
+function safeNotFound(name: CheckName, subject: string): CheckResult {
+  if (name === 'safe-permissions') {
+    return {
+      name,
+      status: 'failed',
+      message: `Safe "${subject}" is visible to the service user, but reading its members answered "Safe not found": the service user cannot view the Safe's members; grant it ${labelled(['viewSafeMembers'])} so the setup can check its permissions (unless the Safe was deleted meanwhile).`,
+      missing: ['viewSafeMembers'],
+    };
+  }
+  return {
+    name,
+    status: 'failed',
+    message: `Safe "${subject}" was not found: no Safe has this exact name, or the service user is not a member of it (CyberArk answers both the same way). Check the name, then make sure the service user is a direct member with ${labelled(REQUIRED_SAFE_PERMISSIONS)}.`,
+  };
+}
+
 function permissionFailure(name: CheckName, subject: string): CheckResult {
   if (name === 'safe-permissions') {
     return {
       name,
       status: 'failed',
-      message: `The service user may not read its own membership of Safe "${subject}"; grant it viewSafeMembers (View Safe members) so the setup can check its permissions.`,
+      message: `The service user is a member of Safe "${subject}" but may not view its members, its own membership included; grant it ${labelled(['viewSafeMembers'])} so the setup can check its other permissions (${labelled(REQUIRED_SAFE_PERMISSIONS.filter((key) => key !== 'viewSafeMembers'))}).`,
       missing: ['viewSafeMembers'],
     };
   }

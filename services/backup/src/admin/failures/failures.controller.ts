@@ -1,17 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresAccess } from '../auth/access.guard';
 import { AdminApi, API_PREFIX } from '../http/admin-api';
+import { ApiProblems } from '../http/api-problems.decorator';
 import { CurrentActor } from '../http/current-actor.decorator';
-import { ErrorResponseDto } from '../http/dto/error-response.dto';
 import { FailureParamsDto, WorkspaceParamsDto } from '../http/dto/route-params.dto';
 import { type Actor } from '../http/request-context';
 import {
@@ -19,6 +11,7 @@ import {
   FailurePageDto,
   FailuresQueryDto,
   ReplayQueryDto,
+  REPLAY_RECORD_TOO_LARGE_EXAMPLE,
   ReplayRecordTooLargeProblemDto,
   ReplayResultDto,
 } from './dto/failure.dto';
@@ -26,8 +19,8 @@ import { FailureReplayService } from './failure-replay.service';
 import { FailuresService } from './failures.service';
 
 @ApiTags('failures')
-@ApiExtraModels(ReplayRecordTooLargeProblemDto)
 @AdminApi()
+@ApiProblems(404)
 @Controller(`${API_PREFIX}/workspaces/:workspaceId/vault-backup/failures`)
 export class FailuresController {
   constructor(
@@ -52,7 +45,11 @@ export class FailuresController {
       "Failures whose record is larger than its topic's `max.message.bytes` are not replayed: they are listed in `notReplayed` with the sizes and stay open; the others are replayed.",
   })
   @ApiOkResponse({ type: BulkReplayResultDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The backup is not enabled.' })
+  @ApiProblems({
+    status: 409,
+    description: 'The backup is not enabled (`backup-not-enabled`).',
+    code: 'BACKUP_NOT_ENABLED',
+  })
   replayAll(@Param() params: WorkspaceParamsDto, @CurrentActor() actor: Actor): Promise<BulkReplayResultDto> {
     return this.replay.replayAllOpen(params.workspaceId, actor);
   }
@@ -65,17 +62,27 @@ export class FailuresController {
       'Re-produce the original record to its topic. Idempotent: an already replayed failure is returned as is unless force=true.',
   })
   @ApiOkResponse({ type: ReplayResultDto })
-  @ApiConflictResponse({
-    type: ErrorResponseDto,
-    description: 'The backup is not enabled, or the record cannot be opened.',
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      "RFC 9457 problem `urn:vault-backup:problem:replay-record-too-large`: the record is larger than its topic's `max.message.bytes` (sizes in the body); the failure stays open.",
-    content: {
-      'application/problem+json': { schema: { $ref: getSchemaPath(ReplayRecordTooLargeProblemDto) } },
+  @ApiProblems(
+    {
+      status: 404,
+      description:
+        'No such failure in this workspace (`failure-not-found`), or not your workspace (`vault-backup-not-found`).',
+      code: 'FAILURE_NOT_FOUND',
     },
-  })
+    {
+      status: 409,
+      description:
+        'The backup is not enabled (`backup-not-enabled`), or the record cannot be opened (`record-unreadable`).',
+      code: 'RECORD_UNREADABLE',
+    },
+    {
+      status: 422,
+      description:
+        "`replay-record-too-large`: the record is larger than its topic's `max.message.bytes` (sizes in the body); the failure stays open.",
+      schema: ReplayRecordTooLargeProblemDto,
+      example: REPLAY_RECORD_TOO_LARGE_EXAMPLE,
+    },
+  )
   replayOne(
     @Param() params: FailureParamsDto,
     @Query() query: ReplayQueryDto,

@@ -1,5 +1,5 @@
 import { recordBatchBytes, type TopicLimitReader } from '@vault-backup/kafka';
-import { toHttpAnswer } from '../http/http-answer';
+import { problemBody, toHttpAnswer } from '../http/http-answer';
 import { isTooLarge, measureReplay, replayRecordTooLarge } from './replay-size';
 
 const limitOf = (bytes: number): TopicLimitReader => ({
@@ -30,8 +30,7 @@ describe('replay size', () => {
       replayRecordTooLarge({ failureId: 'f-1', topic: 't', recordBytes: 2_000, limitBytes: 1_000 }),
     );
     expect(answer.status).toBe(422);
-    expect(answer.headers).toEqual({ 'Content-Type': 'application/problem+json' });
-    expect(answer.body).toMatchObject({
+    expect(problemBody(answer.problem, { instance: '/p', requestId: 'r' })).toMatchObject({
       type: 'urn:vault-backup:problem:replay-record-too-large',
       code: 'REPLAY_RECORD_TOO_LARGE',
       failureId: 'f-1',
@@ -39,6 +38,6 @@ describe('replay size', () => {
       recordBytes: 2_000,
       limitBytes: 1_000,
     });
-    expect(answer.body.message).toMatch(/f-1.*2000 bytes.*topic t.*1000/);
+    expect(answer.problem.detail).toMatch(/f-1.*2000 bytes.*topic t.*1000/);
   });
 });

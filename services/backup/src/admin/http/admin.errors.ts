@@ -77,3 +77,16 @@ export class UnprocessableError extends AppError {
     super(message);
   }
 }
+
+/** 429: the caller sent too many requests; `retryAfterMs` says when to try again (the Retry-After header). */
+export class RateLimitedError extends AppError {
+  readonly code = 'RATE_LIMITED';
+  readonly retriable = true;
+
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,8 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -11,8 +9,8 @@ import {
 import { type Response } from 'express';
 import { RequiresAccess } from '../auth/access.guard';
 import { AdminApi, API_PREFIX } from '../http/admin-api';
+import { ApiProblems, type ProblemResponse } from '../http/api-problems.decorator';
 import { CurrentActor } from '../http/current-actor.decorator';
-import { ErrorResponseDto } from '../http/dto/error-response.dto';
 import { WorkspaceParamsDto } from '../http/dto/route-params.dto';
 import { type Actor } from '../http/request-context';
 import { KeyIntegrationDto, RemoveKeyQueryDto } from './dto/key-integration.dto';
@@ -21,12 +19,25 @@ import { KeyIntegrationService } from './key-integration.service';
 
 const UNPROCESSABLE = 422;
 
+const NO_KEY_INTEGRATION: ProblemResponse = {
+  status: 404,
+  description:
+    'No key integration (`key-integration-not-found`), or not your workspace (`vault-backup-not-found`, as on every route).',
+  code: 'KEY_INTEGRATION_NOT_FOUND',
+};
+const CHANGED_CONCURRENTLY: ProblemResponse = {
+  status: 409,
+  description: 'Changed concurrently (`concurrent-change`): reload and try again.',
+  code: 'CONCURRENT_CHANGE',
+};
+
 /**
  * The workspace's own Azure Key Vault key (customer-managed key), as the "Set up an Azure Key Vault
  * integration" page describes it. Same roles and audit as the backup setup.
  */
 @ApiTags('key-integration')
 @AdminApi()
+@ApiProblems(404)
 @Controller(`${API_PREFIX}/workspaces/:workspaceId/key-integration`)
 export class KeyIntegrationController {
   constructor(private readonly keys: KeyIntegrationService) {}
@@ -35,7 +46,7 @@ export class KeyIntegrationController {
   @RequiresAccess('read-status')
   @ApiOperation({ summary: 'The stored key integration (never the client secret) and its last check.' })
   @ApiOkResponse({ type: KeyIntegrationViewDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No key integration.' })
+  @ApiProblems(NO_KEY_INTEGRATION)
   get(@Param() params: WorkspaceParamsDto): Promise<KeyIntegrationViewDto> {
     return this.keys.get(params.workspaceId);
   }
@@ -52,10 +63,13 @@ export class KeyIntegrationController {
     type: KeyIntegrationResultDto,
     description: 'A check failed; nothing changed. The report names each problem and its fix.',
   })
-  @ApiConflictResponse({
-    type: ErrorResponseDto,
-    description: 'Changed concurrently, or the previous key can no longer be used to re-wrap data.',
+  @ApiProblems({
+    status: 409,
+    description:
+      'Changed concurrently (`concurrent-change`), or the previous key can no longer be used to re-wrap data (`key-access-lost`).',
+    code: 'KEY_ACCESS_LOST',
   })
+  @ApiProblems(429)
   async put(
     @Param() params: WorkspaceParamsDto,
     @Body() body: KeyIntegrationDto,
@@ -70,7 +84,8 @@ export class KeyIntegrationController {
   @ApiOperation({ summary: 'Check the stored key again now (e.g. after changing a role assignment).' })
   @ApiOkResponse({ type: KeyIntegrationResultDto })
   @ApiUnprocessableEntityResponse({ type: KeyIntegrationResultDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No key integration.' })
+  @ApiProblems(NO_KEY_INTEGRATION, CHANGED_CONCURRENTLY)
+  @ApiProblems(429)
   async validate(
     @Param() params: WorkspaceParamsDto,
     @CurrentActor() actor: Actor,
@@ -87,7 +102,12 @@ export class KeyIntegrationController {
   })
   @ApiOkResponse({ type: KeyIntegrationResultDto })
   @ApiUnprocessableEntityResponse({ type: KeyIntegrationResultDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No key integration.' })
+  @ApiProblems(NO_KEY_INTEGRATION, {
+    ...CHANGED_CONCURRENTLY,
+    description:
+      'Changed concurrently (`concurrent-change`), or data sealed under the key cannot be re-wrapped (`key-access-lost`).',
+  })
+  @ApiProblems(429)
   async rotate(
     @Param() params: WorkspaceParamsDto,
     @CurrentActor() actor: Actor,
@@ -105,9 +125,10 @@ export class KeyIntegrationController {
       'forgotten instead (crypto-shredding). Idempotent.',
   })
   @ApiNoContentResponse()
-  @ApiConflictResponse({
-    type: ErrorResponseDto,
-    description: 'Access to the key is lost: restore it or shred.',
+  @ApiProblems({
+    status: 409,
+    description: 'Access to the key is lost (`key-access-lost`): restore it or shred.',
+    code: 'KEY_ACCESS_LOST',
   })
   remove(
     @Param() params: WorkspaceParamsDto,

@@ -3,6 +3,7 @@ import { UrlNotAllowedError } from '@vault-backup/url-policy';
 import { type RewrapCounts, type WorkspaceKeysPort } from '../../key-vault/workspace-keys.port';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { type BackupConfiguration, DEFAULT_OPTIONS } from '../configuration/backup-configuration';
+import { WorkspaceCheckLimiter } from '../rate-limit/workspace-check.limiter';
 import { ClientSecretBox } from '../configuration/client-secret.box';
 import { type ConfigurationStore } from '../configuration/configuration.store';
 import { RequestValidationError, ResourceNotFoundError, StateConflictError } from '../http/admin.errors';
@@ -158,6 +159,7 @@ beforeEach(() => {
     keys,
     configurations as unknown as ConfigurationStore,
     new ClientSecretBox(cipher),
+    new WorkspaceCheckLimiter({ perMinute: 10_000, burst: 1_000, concurrency: 2 }),
   );
 });
 

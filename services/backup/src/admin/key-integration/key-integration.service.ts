@@ -16,6 +16,7 @@ import { type ConfigurationStore } from '../configuration/configuration.store';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { RequestValidationError, ResourceNotFoundError, StateConflictError } from '../http/admin.errors';
 import { type Actor } from '../http/request-context';
+import { WorkspaceCheckLimiter } from '../rate-limit/workspace-check.limiter';
 import { auditEntry } from '../setup/setup-audit';
 import { type KeyIntegrationDto } from './dto/key-integration.dto';
 import {
@@ -52,13 +53,27 @@ export class KeyIntegrationService {
     @Inject(WORKSPACE_KEYS) private readonly keys: WorkspaceKeysPort,
     @Inject(CONFIGURATION_STORE) private readonly configurations: ConfigurationStore,
     private readonly connectionSecrets: ClientSecretBox,
+    private readonly limiter: WorkspaceCheckLimiter,
   ) {}
+
+  // Set, validate and rotate call Key Vault and write audit rows: each runs within the workspace's check budget.
+  replace(workspaceId: string, body: KeyIntegrationDto, actor: Actor): Promise<KeyIntegrationResultDto> {
+    return this.limiter.run(workspaceId, () => this.checkAndStore(workspaceId, body, actor));
+  }
+
+  validate(workspaceId: string, actor: Actor): Promise<KeyIntegrationResultDto> {
+    return this.limiter.run(workspaceId, () => this.checkStored(workspaceId, actor));
+  }
+
+  rotate(workspaceId: string, actor: Actor): Promise<KeyIntegrationResultDto> {
+    return this.limiter.run(workspaceId, () => this.adoptCurrentVersion(workspaceId, actor));
+  }
 
   async get(workspaceId: string): Promise<KeyIntegrationViewDto> {
     return present(await this.existing(workspaceId));
   }
 
-  async replace(
+  private async checkAndStore(
     workspaceId: string,
     body: KeyIntegrationDto,
     actor: Actor,
@@ -115,7 +130,7 @@ export class KeyIntegrationService {
     };
   }
 
-  async validate(workspaceId: string, actor: Actor): Promise<KeyIntegrationResultDto> {
+  private async checkStored(workspaceId: string, actor: Actor): Promise<KeyIntegrationResultDto> {
     const existing = await this.existing(workspaceId);
     const probed = await this.probe.check(await this.storedInput(existing));
     const passed = probed.key !== undefined;
@@ -133,7 +148,7 @@ export class KeyIntegrationService {
   }
 
   /** After the customer rotated the key in Key Vault: new data uses its current version, old data is re-wrapped. */
-  async rotate(workspaceId: string, actor: Actor): Promise<KeyIntegrationResultDto> {
+  private async adoptCurrentVersion(workspaceId: string, actor: Actor): Promise<KeyIntegrationResultDto> {
     const existing = await this.existing(workspaceId);
     const probed: KeyProbeResult = await this.probe.check(await this.storedInput(existing));
     if (!probed.key) {

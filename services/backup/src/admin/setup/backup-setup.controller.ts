@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -10,8 +9,8 @@ import {
 import { type Response } from 'express';
 import { RequiresAccess } from '../auth/access.guard';
 import { AdminApi, API_PREFIX } from '../http/admin-api';
+import { ApiProblems } from '../http/api-problems.decorator';
 import { CurrentActor } from '../http/current-actor.decorator';
-import { ErrorResponseDto } from '../http/dto/error-response.dto';
 import { WorkspaceParamsDto } from '../http/dto/route-params.dto';
 import { type Actor } from '../http/request-context';
 import { BackupStatusService } from './backup-status.service';
@@ -33,6 +32,7 @@ function statusOf(result: { status: string }): number {
 
 @ApiTags('vault-backup')
 @AdminApi()
+@ApiProblems(404)
 @Controller(`${API_PREFIX}/workspaces/:workspaceId/vault-backup`)
 export class BackupSetupController {
   constructor(
@@ -58,7 +58,12 @@ export class BackupSetupController {
     type: ConnectionResultDto,
     description: 'Stored, but the connect failed: see `failure`.',
   })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Changed concurrently.' })
+  @ApiProblems({
+    status: 409,
+    description: 'Changed concurrently (`concurrent-change`).',
+    code: 'CONCURRENT_CHANGE',
+  })
+  @ApiProblems(429)
   async putConnection(
     @Param() params: WorkspaceParamsDto,
     @Body() body: ConnectionDto,
@@ -78,7 +83,13 @@ export class BackupSetupController {
     type: ValidationResultDto,
     description: 'Stored; the report names each missing permission and property.',
   })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not connected yet, or changed concurrently.' })
+  @ApiProblems({
+    status: 409,
+    description:
+      'Not connected yet (`connection-required`), the stored connection cannot be read (`connection-unreadable`), or changed concurrently (`concurrent-change`).',
+    code: 'CONNECTION_REQUIRED',
+  })
+  @ApiProblems(429)
   async putTargets(
     @Param() params: WorkspaceParamsDto,
     @Body() body: TargetsDto,
@@ -95,7 +106,13 @@ export class BackupSetupController {
   @ApiOperation({ summary: 'Re-validate the stored connection and targets now.' })
   @ApiOkResponse({ type: ValidationResultDto })
   @ApiUnprocessableEntityResponse({ type: ValidationResultDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'No targets set yet.' })
+  @ApiProblems({
+    status: 409,
+    description:
+      'No targets set yet (`targets-required`), not connected (`connection-required`), or the stored connection cannot be read (`connection-unreadable`).',
+    code: 'TARGETS_REQUIRED',
+  })
+  @ApiProblems(429)
   async validate(
     @Param() params: WorkspaceParamsDto,
     @CurrentActor() actor: Actor,
@@ -111,7 +128,11 @@ export class BackupSetupController {
   @RequiresAccess('manage')
   @ApiOperation({ summary: 'Step 3: from now on every created or updated account is backed up. Idempotent.' })
   @ApiOkResponse({ type: VaultBackupDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not validated.' })
+  @ApiProblems({
+    status: 409,
+    description: 'Not validated yet (`validation-required`, `connection-required`), or changed concurrently.',
+    code: 'VALIDATION_REQUIRED',
+  })
   enable(@Param() params: WorkspaceParamsDto, @CurrentActor() actor: Actor): Promise<VaultBackupDto> {
     return this.lifecycle.enable(params.workspaceId, actor);
   }
@@ -121,7 +142,11 @@ export class BackupSetupController {
   @RequiresAccess('manage')
   @ApiOperation({ summary: 'Stop backing up (events are counted as skipped). Idempotent.' })
   @ApiOkResponse({ type: VaultBackupDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not enabled.' })
+  @ApiProblems({
+    status: 409,
+    description: 'Not enabled (`not-enabled`), or changed concurrently.',
+    code: 'NOT_ENABLED',
+  })
   disable(@Param() params: WorkspaceParamsDto, @CurrentActor() actor: Actor): Promise<VaultBackupDto> {
     return this.lifecycle.disable(params.workspaceId, actor);
   }
@@ -130,6 +155,11 @@ export class BackupSetupController {
   @RequiresAccess('manage')
   @ApiOperation({ summary: 'Change options: plaintext secrets in events, metadata-only, retry budget.' })
   @ApiOkResponse({ type: VaultBackupDto })
+  @ApiProblems({
+    status: 409,
+    description: 'Changed concurrently (`concurrent-change`).',
+    code: 'CONCURRENT_CHANGE',
+  })
   updateOptions(
     @Param() params: WorkspaceParamsDto,
     @Body() body: OptionsDto,

@@ -15,6 +15,7 @@ import { nextStatus, statusNotices } from '../configuration/configuration-state'
 import { connectionFailureOf } from '../cyberark-probe/check-report';
 import { type CyberArkProbePort } from '../cyberark-probe/cyberark-probe.port';
 import { type Actor } from '../http/request-context';
+import { WorkspaceCheckLimiter } from '../rate-limit/workspace-check.limiter';
 import { resolveTenantUrls } from '../tenant-urls/tenant-url-roles';
 import { BackupStatusService } from './backup-status.service';
 import { ConfigurationChanges } from './configuration-changes';
@@ -36,10 +37,22 @@ export class ConnectionService {
     private readonly secrets: ClientSecretBox,
     private readonly changes: ConfigurationChanges,
     private readonly status: BackupStatusService,
+    private readonly limiter: WorkspaceCheckLimiter,
   ) {}
 
   async replace(workspaceId: string, input: ConnectionDto, actor: Actor): Promise<ConnectionResultDto> {
     const { urls, notices } = resolveTenantUrls(this.policy, input);
+    return this.limiter.run(workspaceId, () => this.connect(workspaceId, input, urls, notices, actor));
+  }
+
+  /** Within the workspace's check budget: the connect (and validation) reaches CyberArk and writes audit rows. */
+  private async connect(
+    workspaceId: string,
+    input: ConnectionDto,
+    urls: ReturnType<typeof resolveTenantUrls>['urls'],
+    notices: readonly string[],
+    actor: Actor,
+  ): Promise<ConnectionResultDto> {
     const secret = new Secret(input.clientSecret);
     const connection: TenantConnection = { ...urls, clientId: input.clientId, clientSecret: secret };
     const existing = await this.store.find(workspaceId);

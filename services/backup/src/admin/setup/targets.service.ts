@@ -14,6 +14,7 @@ import { connectionFailureOf } from '../cyberark-probe/check-report';
 import { type CyberArkProbePort } from '../cyberark-probe/cyberark-probe.port';
 import { StateConflictError } from '../http/admin.errors';
 import { type Actor } from '../http/request-context';
+import { WorkspaceCheckLimiter } from '../rate-limit/workspace-check.limiter';
 import { BackupStatusService } from './backup-status.service';
 import { ConfigurationChanges } from './configuration-changes';
 import { type ValidationResultDto } from './dto/setup-result.dto';
@@ -30,6 +31,7 @@ export class TargetsService {
     private readonly secrets: ClientSecretBox,
     private readonly changes: ConfigurationChanges,
     private readonly status: BackupStatusService,
+    private readonly limiter: WorkspaceCheckLimiter,
   ) {}
 
   async replace(workspaceId: string, input: TargetsDto, actor: Actor): Promise<ValidationResultDto> {
@@ -57,6 +59,19 @@ export class TargetsService {
   }
 
   private async check(
+    existing: BackupConfiguration,
+    targets: BackupTargets,
+    actor: Actor,
+    type: 'replaced' | 'revalidated',
+    changed: ReturnType<typeof auditEntry>[],
+  ): Promise<ValidationResultDto> {
+    return this.limiter.run(existing.workspaceId, () =>
+      this.validate(existing, targets, actor, type, changed),
+    );
+  }
+
+  /** Within the workspace's check budget: the validation reaches CyberArk and writes audit rows. */
+  private async validate(
     existing: BackupConfiguration,
     targets: BackupTargets,
     actor: Actor,

@@ -1,4 +1,5 @@
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { type Message, type Producer } from 'kafkajs';
@@ -23,6 +24,7 @@ import {
 } from '../../../../../libs/testing/src/local-issuer/local-issuer';
 import { loadAdminConfig } from '../../../src/admin/admin.config';
 import { AdminModule } from '../../../src/admin/admin.module';
+import { authenticateBeforeParsing, HTTP_APP_OPTIONS } from '../../../src/admin/auth/authenticate-first';
 import { setupOpenApiUi } from '../../../src/admin/openapi/openapi-ui';
 import { AppModule } from '../../../src/app.module';
 import { BACKUP_CONFIG, loadBackupConfig } from '../../../src/config/backup.config';
@@ -131,8 +133,13 @@ export class AdminE2eHarness {
       .compile();
     ports.targets = moduleRef.select(PipelineModule).get(WORKSPACE_TARGETS, { strict: true });
     ports.sealer = moduleRef.select(PipelineModule).get(RECORD_SEALER, { strict: true });
-    const service = moduleRef.createNestApplication({ bufferLogs: true, abortOnError: false });
+    const service = moduleRef.createNestApplication<NestExpressApplication>({
+      ...HTTP_APP_OPTIONS,
+      bufferLogs: true,
+      abortOnError: false,
+    });
     service.useLogger(service.get(Logger));
+    authenticateBeforeParsing(service);
     service.connectMicroservice({ strategy: service.get(KafkaBatchTransport) }, { inheritAppConfig: true });
     await setupOpenApiUi(service);
     await service.listen(0, '127.0.0.1');

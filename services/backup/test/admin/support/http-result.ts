@@ -7,9 +7,29 @@ export interface HttpResult {
   readonly body: any;
 }
 
-/** The `field` of each entry of a 400's `errors`. */
+/** The `field` of each entry of a 400's `problems`. */
 export function fieldsOf(result: HttpResult): string[] {
-  return ((result.body?.errors ?? []) as { field: string }[]).map((error) => error.field);
+  return ((result.body?.problems ?? []) as { field: string }[]).map((problem) => problem.field);
+}
+
+/**
+ * Asserts an RFC 9457 problem answer: status, `application/problem+json`, the type named by the
+ * code, `instance` = the request path, and the request id in both the body and X-Request-Id.
+ */
+export function expectProblem(result: HttpResult, status: number, code: string, path?: string): HttpResult {
+  expectStatus(result, status);
+  expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(result.body).toMatchObject({
+    type: `urn:vault-backup:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    instance: path ?? expect.stringMatching(/^\/api\/v1\//),
+    code,
+    requestId: result.headers.get('x-request-id'),
+  });
+  expect(result.body.requestId).toBeTruthy();
+  return result;
 }
 
 /** The `notices` of a setup answer, as one string. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../http/dto/page-query.dto';
+import { ProblemDetailsDto } from '../../http/dto/problem-details.dto';
 
 export const FAILURE_STATUSES = ['open', 'replayed', 'resolved'] as const;
 
@@ -156,29 +157,8 @@ export class BulkReplayResultDto {
   remainingOpen!: number;
 }
 
-/** 422 of a single replay (application/problem+json, RFC 9457). */
-export class ReplayRecordTooLargeProblemDto {
-  @ApiProperty({ example: 'urn:vault-backup:problem:replay-record-too-large' })
-  type!: string;
-
-  @ApiProperty({ example: 'Record too large to replay' })
-  title!: string;
-
-  @ApiProperty({ example: 422 })
-  status!: number;
-
-  @ApiProperty({ description: 'What happened, with the sizes.' })
-  detail!: string;
-
-  @ApiProperty({ example: 422, description: 'Same as `status` (the common error fields).' })
-  statusCode!: number;
-
-  @ApiProperty({ example: 'REPLAY_RECORD_TOO_LARGE' })
-  code!: string;
-
-  @ApiProperty({ description: 'Same as `detail`.' })
-  message!: string;
-
+/** 422 `replay-record-too-large` of a single replay: the usual problem details plus the sizes. */
+export class ReplayRecordTooLargeProblemDto extends ProblemDetailsDto {
   @ApiProperty({ format: 'uuid' })
   failureId!: string;
 
@@ -190,7 +170,19 @@ export class ReplayRecordTooLargeProblemDto {
 
   @ApiProperty({ example: 1_048_588 })
   limitBytes!: number;
-
-  @ApiProperty({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' })
-  requestId!: string;
 }
+
+export const REPLAY_RECORD_TOO_LARGE_EXAMPLE = {
+  type: 'urn:vault-backup:problem:replay-record-too-large',
+  title: 'Record too large to replay',
+  status: 422,
+  detail:
+    'failure 5b6d0c1e-2f0a-4d38-9a51-0c6e3f1b7a42 cannot be replayed: its record takes 1572961 bytes and topic account-updated accepts at most 1048588 (max.message.bytes); it stays open',
+  instance: '/api/v1/workspaces/ws-4f2a/vault-backup/failures/5b6d0c1e-2f0a-4d38-9a51-0c6e3f1b7a42/replay',
+  code: 'REPLAY_RECORD_TOO_LARGE',
+  requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  failureId: '5b6d0c1e-2f0a-4d38-9a51-0c6e3f1b7a42',
+  topic: 'account-updated',
+  recordBytes: 1_572_961,
+  limitBytes: 1_048_588,
+} as const;
