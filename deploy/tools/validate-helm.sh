@@ -96,6 +96,10 @@ expect_render_failure "SHUTDOWN_TIMEOUT in config" "config.SHUTDOWN_TIMEOUT is s
   --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set config.SHUTDOWN_TIMEOUT=10s
 expect_render_failure "the loopback test switch in a cluster" "CYBERARK_ALLOW_INSECURE_LOOPBACK is a demo/test switch" \
   --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set-string config.CYBERARK_ALLOW_INSECURE_LOOPBACK=true
+expect_render_failure "the Key Vault loopback switch in a cluster" "KEY_VAULT_ALLOW_INSECURE_LOOPBACK is a demo/test switch" \
+  --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set-string config.KEY_VAULT_ALLOW_INSECURE_LOOPBACK=true
+expect_render_failure "a Key Vault simulator address in a cluster" "KEY_VAULT_CONNECT_TO points Key Vault or Entra ID at a simulator" \
+  --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set-string config.KEY_VAULT_CONNECT_TO=127.0.0.1:8443
 expect_render_failure "a typo in a values key (values.schema.json)" "additional properties" \
   --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set replicaCuont=3
 

@@ -79,6 +79,14 @@ SHUTDOWN_TIMEOUT: {{ printf "%ds" (int .Values.shutdownTimeoutSeconds) | quote }
 {{- if has (lower (toString (index .Values.config "CYBERARK_ALLOW_INSECURE_LOOPBACK" | default ""))) (list "true" "1" "yes") }}
 {{- fail "config.CYBERARK_ALLOW_INSECURE_LOOPBACK is a demo/test switch (plain http to loopback CyberArk); it has no place in a cluster" }}
 {{- end }}
+{{- if has (lower (toString (index .Values.config "KEY_VAULT_ALLOW_INSECURE_LOOPBACK" | default ""))) (list "true" "1" "yes") }}
+{{- fail "config.KEY_VAULT_ALLOW_INSECURE_LOOPBACK is a demo/test switch (the Key Vault simulator on loopback); it has no place in a cluster" }}
+{{- end }}
+{{- range $key := list "KEY_VAULT_CONNECT_TO" "KEY_VAULT_AUTHORITY_HOST" }}
+{{- if index $.Values.config $key }}
+{{- fail (printf "config.%s points Key Vault or Entra ID at a simulator; it has no place in a cluster" $key) }}
+{{- end }}
+{{- end }}
 {{- range $name, $ref := .Values.secretEnv }}
 {{- if hasKey $.Values.config $name }}
 {{- fail (printf "%s is a secret: remove it from config and keep it in the Secret (secretEnv.%s)" $name $name) }}
