@@ -1,6 +1,13 @@
 import { type BackupFailureStatus } from '@vault-backup/persistence';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { type BackupFailure } from './backup-failure';
+import { type ClassCount, type Problem, type WorkspaceProblems } from './problem';
+import {
+  type ProblemFilter,
+  type ProblemPosition,
+  type ProblemScope,
+  type WorkspacePosition,
+} from './problem-query';
 
 export interface FailurePosition {
   readonly createdAtMicros: string;
@@ -20,6 +27,19 @@ export interface FailureStore {
     options: { status?: BackupFailureStatus; after?: FailurePosition; limit: number },
   ): Promise<{ items: BackupFailure[]; next: FailurePosition | null }>;
   countOpen(workspaceId: string): Promise<number>;
+  /** Failed and parked backups of a scope, first failed latest first, after `after` when continuing. */
+  problems(
+    scope: ProblemScope,
+    options: { filter: ProblemFilter; after?: ProblemPosition; limit: number },
+  ): Promise<{ items: Problem[]; next: ProblemPosition | null }>;
+  /** Problems matching `filter` by error class, in one workspace or across all of them. */
+  countProblems(scope: ProblemScope, filter: ProblemFilter): Promise<ClassCount[]>;
+  /** Operators: workspaces with problems matching `filter`, most failed first. */
+  problemsByWorkspace(options: {
+    filter: ProblemFilter;
+    after?: WorkspacePosition;
+    limit: number;
+  }): Promise<{ items: WorkspaceProblems[]; next: WorkspacePosition | null }>;
   /**
    * Runs `work` with the failure locked (FOR UPDATE), so two replays of one failure take turns and
    * the second sees it replayed. `failure` is null when it is not in this workspace.

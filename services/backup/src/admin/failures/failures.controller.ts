@@ -15,20 +15,21 @@ import {
   ReplayRecordTooLargeProblemDto,
   ReplayResultDto,
 } from './dto/failure.dto';
+import { ProblemPageDto, ProblemsQueryDto } from './dto/problem.dto';
 import { FailureReplayService } from './failure-replay.service';
 import { FailuresService } from './failures.service';
 
 @ApiTags('failures')
 @AdminApi()
 @ApiProblems(404)
-@Controller(`${API_PREFIX}/workspaces/:workspaceId/vault-backup/failures`)
+@Controller(`${API_PREFIX}/workspaces/:workspaceId/vault-backup`)
 export class FailuresController {
   constructor(
     private readonly failures: FailuresService,
     private readonly replay: FailureReplayService,
   ) {}
 
-  @Get()
+  @Get('failures')
   @RequiresAccess('manage')
   @ApiOperation({ summary: 'Records that could not be backed up (newest first, paged, filtered by status).' })
   @ApiOkResponse({ type: FailurePageDto })
@@ -36,7 +37,24 @@ export class FailuresController {
     return this.failures.page(params.workspaceId, query);
   }
 
-  @Post('replay')
+  @Get('problems')
+  @RequiresAccess('manage')
+  @ApiOperation({
+    summary: 'Every account whose newest version is not in the safe: failed and parked, with what to do.',
+    description:
+      'One item per account (and per open failure that names no account): its open failure (`failed`, replay it once fixed) or its parked backup (`parked`, retried automatically), whichever holds the newest version; failures superseded by a newer version are left out. `action` says what to do. Filters are ANDed; `counts` covers every match, not only the page. Paging is by opaque cursor in a stable order (first failed latest first).',
+  })
+  @ApiOkResponse({ type: ProblemPageDto })
+  @ApiProblems({
+    status: 400,
+    description:
+      'An unknown filter, a bad value, `to` before `from`, or a cursor not returned by this API (`validation-failed`; `problems` names the field).',
+  })
+  problems(@Param() params: WorkspaceParamsDto, @Query() query: ProblemsQueryDto): Promise<ProblemPageDto> {
+    return this.failures.problems({ workspaceId: params.workspaceId }, query);
+  }
+
+  @Post('failures/replay')
   @HttpCode(200)
   @RequiresAccess('manage')
   @ApiOperation({
@@ -54,7 +72,7 @@ export class FailuresController {
     return this.replay.replayAllOpen(params.workspaceId, actor);
   }
 
-  @Post(':failureId/replay')
+  @Post('failures/:failureId/replay')
   @HttpCode(200)
   @RequiresAccess('manage')
   @ApiOperation({

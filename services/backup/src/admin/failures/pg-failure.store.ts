@@ -5,6 +5,53 @@ import { type AuditLogStore } from '../audit/audit-log.store';
 import { translateDatabaseError } from '../configuration/database-errors';
 import { type BackupFailure } from './backup-failure';
 import { type FailurePosition, type FailureStore, type ReplayTransaction } from './failure.store';
+import { type ProblemKind } from './problem-catalogue';
+import { type ClassCount, type Problem, type WorkspaceProblems } from './problem';
+import {
+  afterPosition,
+  afterWorkspace,
+  FIRST_FAILED_MICROS,
+  type ProblemFilter,
+  type ProblemPosition,
+  problemConditions,
+  type ProblemScope,
+  PROBLEMS_CTE,
+  type WorkspacePosition,
+} from './problem-query';
+
+interface ProblemRow {
+  kind: ProblemKind;
+  workspace_id: string | null;
+  account_id: string | null;
+  version: string | null;
+  failure_id: string | null;
+  error_class: string;
+  code: string | null;
+  message: string;
+  attempts: number;
+  first_failed_at: Date;
+  last_failed_at: Date;
+  next_attempt_at: Date | null;
+  safe_name: string | null;
+  platform_id: string | null;
+  first_micros: string;
+  item_key: string;
+}
+
+interface ClassCountRow {
+  workspace_id?: string;
+  error_class: string;
+  failed: number;
+  parked: number;
+}
+
+interface WorkspaceRow {
+  workspace_id: string;
+  failed: number;
+  parked: number;
+  oldest: Date;
+  latest: Date;
+}
 
 interface FailureRow {
   id: string;
@@ -86,6 +133,133 @@ export class PgFailureStore implements FailureStore {
     }
   }
 
+  async problems(
+    scope: ProblemScope,
+    options: { filter: ProblemFilter; after?: ProblemPosition; limit: number },
+  ): Promise<{ items: Problem[]; next: ProblemPosition | null }> {
+    const condition = problemConditions(scope, options.filter);
+    const after = options.after ? afterPosition(options.after, condition.parameters.length + 1) : undefined;
+    const parameters = [...condition.parameters, ...(after?.parameters ?? []), options.limit + 1];
+    const rows = await this.read<ProblemRow>(
+      `WITH ${PROBLEMS_CTE},
+       page AS (
+         SELECT problem.*, ${FIRST_FAILED_MICROS}::text AS first_micros
+           FROM problem
+          WHERE ${condition.where}${after ? ` AND ${after.where}` : ''}
+          ORDER BY first_failed_at DESC, item_key COLLATE "C" DESC
+          LIMIT $${parameters.length}
+       )
+       SELECT page.*, c.safe_name, c.platform_id
+         FROM page
+         LEFT JOIN backup_configuration c ON c.workspace_id = page.workspace_id
+        ORDER BY page.first_failed_at DESC, page.item_key COLLATE "C" DESC`,
+      parameters,
+      'reading failed and parked backups',
+    );
+    const items = rows.slice(0, options.limit).map(toProblem);
+    const last = items.at(-1);
+    const next =
+      rows.length > options.limit && last !== undefined
+        ? { firstFailedMicros: last.firstFailedMicros, itemKey: last.itemKey }
+        : null;
+    return { items, next };
+  }
+
+  async countProblems(scope: ProblemScope, filter: ProblemFilter): Promise<ClassCount[]> {
+    const condition = problemConditions(scope, filter);
+    const rows = await this.read<ClassCountRow>(
+      `WITH ${PROBLEMS_CTE}
+       SELECT error_class, count(*) FILTER (WHERE kind = 'failed')::int AS failed,
+              count(*) FILTER (WHERE kind = 'parked')::int AS parked
+         FROM problem
+        WHERE ${condition.where}
+        GROUP BY error_class
+        ORDER BY error_class COLLATE "C"`,
+      condition.parameters,
+      'counting failed and parked backups',
+    );
+    return rows.map(toClassCount);
+  }
+
+  async problemsByWorkspace(options: {
+    filter: ProblemFilter;
+    after?: WorkspacePosition;
+    limit: number;
+  }): Promise<{ items: WorkspaceProblems[]; next: WorkspacePosition | null }> {
+    const condition = problemConditions('all-workspaces', options.filter);
+    const after = options.after ? afterWorkspace(options.after, condition.parameters.length + 1) : undefined;
+    const parameters = [...condition.parameters, ...(after?.parameters ?? []), options.limit + 1];
+    const rows = await this.read<WorkspaceRow>(
+      `WITH ${PROBLEMS_CTE},
+       per_workspace AS (
+         SELECT workspace_id, count(*) FILTER (WHERE kind = 'failed')::int AS failed,
+                count(*) FILTER (WHERE kind = 'parked')::int AS parked,
+                min(first_failed_at) AS oldest, max(last_failed_at) AS latest
+           FROM problem
+          WHERE ${condition.where}
+          GROUP BY workspace_id
+       )
+       SELECT * FROM per_workspace
+        ${after ? `WHERE ${after.where}` : ''}
+        ORDER BY failed DESC, parked DESC, workspace_id COLLATE "C"
+        LIMIT $${parameters.length}`,
+      parameters,
+      'summarising failed and parked backups',
+    );
+    const page = rows.slice(0, options.limit);
+    const byClass = await this.countByWorkspace(
+      options.filter,
+      page.map((row) => row.workspace_id),
+    );
+    const items = page.map((row) => ({
+      workspaceId: row.workspace_id,
+      failed: row.failed,
+      parked: row.parked,
+      oldestFailedAt: row.oldest,
+      lastFailedAt: row.latest,
+      byClass: byClass.get(row.workspace_id) ?? [],
+    }));
+    const last = items.at(-1);
+    const next =
+      rows.length > options.limit && last !== undefined
+        ? { failed: last.failed, parked: last.parked, workspaceId: last.workspaceId }
+        : null;
+    return { items, next };
+  }
+
+  private async countByWorkspace(
+    filter: ProblemFilter,
+    workspaceIds: readonly string[],
+  ): Promise<Map<string, ClassCount[]>> {
+    const counts = new Map<string, ClassCount[]>();
+    if (workspaceIds.length === 0) return counts;
+    const condition = problemConditions('all-workspaces', filter);
+    const rows = await this.read<ClassCountRow>(
+      `WITH ${PROBLEMS_CTE}
+       SELECT workspace_id, error_class, count(*) FILTER (WHERE kind = 'failed')::int AS failed,
+              count(*) FILTER (WHERE kind = 'parked')::int AS parked
+         FROM problem
+        WHERE ${condition.where} AND workspace_id = ANY($${condition.parameters.length + 1}::varchar[])
+        GROUP BY workspace_id, error_class
+        ORDER BY error_class COLLATE "C"`,
+      [...condition.parameters, workspaceIds],
+      'counting failed and parked backups by workspace',
+    );
+    for (const row of rows) {
+      const workspaceId = String(row.workspace_id);
+      counts.set(workspaceId, [...(counts.get(workspaceId) ?? []), toClassCount(row)]);
+    }
+    return counts;
+  }
+
+  private async read<T>(sql: string, parameters: unknown[], what: string): Promise<T[]> {
+    try {
+      return await this.dataSource.query<T[]>(sql, parameters);
+    } catch (error) {
+      throw translateDatabaseError(error, what);
+    }
+  }
+
   async withLocked<T>(
     workspaceId: string,
     id: string,
@@ -161,4 +335,27 @@ function toFailure(row: FailureRow): BackupFailure {
     replayedAt: row.replayed_at,
     replayedBy: row.replayed_by,
   };
+}
+
+function toProblem(row: ProblemRow): Problem {
+  return {
+    kind: row.kind,
+    workspaceId: row.workspace_id,
+    accountId: row.account_id,
+    version: row.version,
+    failureId: row.failure_id,
+    error: { class: row.error_class, code: row.code, message: row.message },
+    attempts: row.attempts,
+    firstFailedAt: row.first_failed_at,
+    lastFailedAt: row.last_failed_at,
+    nextAttemptAt: row.next_attempt_at,
+    safeName: row.safe_name,
+    platformId: row.platform_id,
+    firstFailedMicros: row.first_micros,
+    itemKey: row.item_key,
+  };
+}
+
+function toClassCount(row: ClassCountRow): ClassCount {
+  return { errorClass: row.error_class, failed: row.failed, parked: row.parked };
 }
