@@ -143,7 +143,7 @@ export class PendingRetryWorker {
         { ...result, outcome: { kind: 'skipped', reason: 'no-active-configuration' } },
         false,
       );
-    } else if (this.now().getTime() - entry.firstFailedAt.getTime() > target.retryBudgetMs) {
+    } else if (this.budgetSpent(entry, target)) {
       await this.conclude({ ...result, outcome: { kind: 'failed', failure: budgetExhausted(entry) } }, false);
     } else if (isUnusable(target)) {
       await this.conclude({ ...result, outcome: { kind: 'deferred', failure: target.unusable } }, false);
@@ -188,11 +188,15 @@ export class PendingRetryWorker {
     }
   }
 
+  /** Whether the entry has been failing for longer than its workspace's retry budget. */
+  private budgetSpent(entry: PendingBackup, target: { readonly retryBudgetMs: number }): boolean {
+    return this.now().getTime() - entry.firstFailedAt.getTime() > target.retryBudgetMs;
+  }
+
   /** Within the workspace's budget, back off; past it, the entry ends as a failure kept as sealed. */
   private async backOffOrConclude(entry: PendingBackup, failure: BackupFailure): Promise<void> {
     const target = (await this.targets.activeTargets([entry.workspaceId])).get(entry.workspaceId);
-    const spent =
-      target !== undefined && this.now().getTime() - entry.firstFailedAt.getTime() > target.retryBudgetMs;
+    const spent = target !== undefined && this.budgetSpent(entry, target);
     if (!spent) return this.backOff(entry, failure);
     await this.committer.concludeUnreadable(
       entry,
