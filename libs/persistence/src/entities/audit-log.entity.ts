@@ -16,6 +16,11 @@ export const AUDIT_ACTIONS = [
   'key-validation-failed',
   'key-rotated',
   'key-removed',
+  'replay-job-planned',
+  'replay-job-created',
+  'replay-job-cancelled',
+  'replay-job-resumed',
+  'replay-job-finished',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

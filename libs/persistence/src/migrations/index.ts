@@ -5,6 +5,7 @@ import { AccountWriteFence1764000000000 } from './1764000000000-account-write-fe
 import { DataKey1764100000000 } from './1764100000000-data-key';
 import { WorkspaceKeyIntegration1764200000000 } from './1764200000000-workspace-key-integration';
 import { FailureRecordPurpose1764300000000 } from './1764300000000-failure-record-purpose';
+import { ReplayJob1764400000000 } from './1764400000000-replay-job';
 
 /** In order of application; new migrations are appended, never edited once released. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DataKey1764100000000,
   WorkspaceKeyIntegration1764200000000,
   FailureRecordPurpose1764300000000,
+  ReplayJob1764400000000,
 ];

@@ -29,7 +29,25 @@ export const adminEnvSchema = z.object({
   ADMIN_CHECKS_PER_MINUTE: envInt({ min: 1, max: 10_000 }).default(10),
   ADMIN_CHECKS_BURST: envInt({ min: 1, max: 1_000 }).default(5),
   ADMIN_CHECKS_CONCURRENCY: envInt({ min: 1, max: 16 }).default(2),
+  REPLAY_JOB_DEFAULT_RATE: envInt({ min: 1, max: 10_000 }).default(50),
+  REPLAY_JOB_MAX_RATE: envInt({ min: 1, max: 10_000 }).default(1_000),
+  REPLAY_JOB_MAX_ITEMS: envInt({ min: 1, max: 1_000_000 }).default(50_000),
+  REPLAY_JOB_POLL_INTERVAL: envDuration()
+    .refine((ms) => ms >= 10 && ms <= 60_000, 'must be between 10ms and 1m')
+    .default(1_000),
+  REPLAY_JOB_LEASE: envDuration()
+    .refine((ms) => ms >= 1_000, 'must be at least 1s')
+    .default(30_000),
 });
+
+/** Replay jobs: records produced per second (default, ceiling), items per job, how often runners look, lease. */
+export interface ReplayJobLimits {
+  readonly defaultRate: number;
+  readonly maxRate: number;
+  readonly maxItems: number;
+  readonly pollIntervalMs: number;
+  readonly leaseMs: number;
+}
 
 export interface AdminConfig {
   readonly auth: {
@@ -45,7 +63,7 @@ export interface AdminConfig {
   readonly tenantUrls: Required<
     Pick<TenantUrlPolicyOptions, 'allowedDomains' | 'allowedPorts' | 'allowInsecureLoopback'>
   >;
-  readonly replay: { readonly maxPerRequest: number };
+  readonly replay: { readonly maxPerRequest: number; readonly jobs: ReplayJobLimits };
   /** Per workspace and per replica: connect, validate and key checks (outbound calls + audit rows). */
   readonly checks: CheckBudget;
 }
@@ -66,7 +84,16 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
       allowedPorts: parsePorts(parsed.CYBERARK_ALLOWED_PORTS),
       allowInsecureLoopback: parsed.CYBERARK_ALLOW_INSECURE_LOOPBACK,
     },
-    replay: { maxPerRequest: parsed.ADMIN_REPLAY_MAX_PER_REQUEST },
+    replay: {
+      maxPerRequest: parsed.ADMIN_REPLAY_MAX_PER_REQUEST,
+      jobs: {
+        defaultRate: Math.min(parsed.REPLAY_JOB_DEFAULT_RATE, parsed.REPLAY_JOB_MAX_RATE),
+        maxRate: parsed.REPLAY_JOB_MAX_RATE,
+        maxItems: parsed.REPLAY_JOB_MAX_ITEMS,
+        pollIntervalMs: parsed.REPLAY_JOB_POLL_INTERVAL,
+        leaseMs: parsed.REPLAY_JOB_LEASE,
+      },
+    },
     checks: {
       perMinute: parsed.ADMIN_CHECKS_PER_MINUTE,
       burst: parsed.ADMIN_CHECKS_BURST,

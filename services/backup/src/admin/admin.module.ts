@@ -29,6 +29,7 @@ import {
   CYBERARK_PROBE,
   FAILURE_STORE,
   KEY_INTEGRATION_STORE,
+  REPLAY_JOB_STORE,
   KEY_VAULT_PROBE,
   TENANT_URL_POLICY,
 } from './admin.tokens';
@@ -51,6 +52,7 @@ import { PgKeyIntegrationStore } from './key-integration/pg-key-integration.stor
 import { FailuresController } from './failures/failures.controller';
 import { FailuresService } from './failures/failures.service';
 import { PgFailureStore } from './failures/pg-failure.store';
+import { ReplayProducer } from './failures/replay-producer';
 import { AdminRequestMiddleware } from './http/admin-request.middleware';
 import { AdminMetrics } from './http/admin.metrics';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -60,6 +62,11 @@ import { buildOpenApiDocument, DOCUMENT_CONFIG } from './openapi/openapi.documen
 import { VaultBackupsController } from './operator/vault-backups.controller';
 import { VaultBackupsService } from './operator/vault-backups.service';
 import { WorkspaceCheckLimiter } from './rate-limit/workspace-check.limiter';
+import { OperatorReplayJobsController } from './replay-jobs/operator-replay-jobs.controller';
+import { PgReplayJobStore } from './replay-jobs/pg-replay-job.store';
+import { ReplayJobRunner } from './replay-jobs/replay-job.runner';
+import { ReplayJobsController } from './replay-jobs/replay-jobs.controller';
+import { ReplayJobsService } from './replay-jobs/replay-jobs.service';
 import { BackupSetupController } from './setup/backup-setup.controller';
 import { BackupStatusService } from './setup/backup-status.service';
 import { ConfigurationChanges } from './setup/configuration-changes';
@@ -82,8 +89,10 @@ const API_CONTROLLERS = [
   BackupSetupController,
   KeyIntegrationController,
   FailuresController,
+  ReplayJobsController,
   AuditLogController,
   VaultBackupsController,
+  OperatorReplayJobsController,
 ];
 
 /**
@@ -131,6 +140,12 @@ export class AdminModule implements NestModule {
             new PgFailureStore(dataSource, auditLog),
         },
         {
+          provide: REPLAY_JOB_STORE,
+          inject: [DATA_SOURCE, AUDIT_LOG_STORE],
+          useFactory: (dataSource: DataSource, auditLog: AuditLogStore) =>
+            new PgReplayJobStore(dataSource, auditLog),
+        },
+        {
           provide: KEY_INTEGRATION_STORE,
           inject: [DATA_SOURCE, AUDIT_LOG_STORE],
           useFactory: (dataSource: DataSource, auditLog: AuditLogStore) =>
@@ -168,7 +183,10 @@ export class AdminModule implements NestModule {
         TargetsService,
         LifecycleService,
         FailuresService,
+        ReplayProducer,
         FailureReplayService,
+        ReplayJobsService,
+        ReplayJobRunner,
         AuditLogService,
         VaultBackupsService,
       ],

@@ -9,3 +9,4 @@ export const AUDIT_LOG_STORE = Symbol('AUDIT_LOG_STORE');
 export const FAILURE_STORE = Symbol('FAILURE_STORE');
 export const KEY_INTEGRATION_STORE = Symbol('KEY_INTEGRATION_STORE');
 export const KEY_VAULT_PROBE = Symbol('KEY_VAULT_PROBE');
+export const REPLAY_JOB_STORE = Symbol('REPLAY_JOB_STORE');

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { type AdminConfig } from '../admin.config';
 import { AuthUnavailableError, InvalidAccessTokenError } from './auth.errors';
-import { type Principal, type Role, ROLES, WORKSPACE_ID_PATTERN } from './principal';
+import { OPERATOR_ROLES, type Principal, type Role, ROLES, WORKSPACE_ID_PATTERN } from './principal';
 
 /** Asymmetric only: an HMAC or `none` token can never pass, whatever its header claims. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
@@ -90,7 +90,7 @@ function toPrincipal(payload: JWTPayload): Principal {
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw new InvalidAccessTokenError('the access token has no valid role claim');
   }
-  if (role === 'operator') return { sub, role };
+  if (OPERATOR_ROLES.has(role as Role)) return { sub, role: role as Role };
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
     throw new InvalidAccessTokenError('the access token has no valid workspace_id claim');
   }

@@ -7,6 +7,7 @@ const inWorkspace = (role: Role, workspaceId = 'ws-1'): Principal => ({
   workspaceId,
 });
 const operator: Principal = { sub: 'sre-1', role: 'operator' };
+const operatorReplay: Principal = { sub: 'sre-2', role: 'operator_replay' };
 
 describe('decideAccess', () => {
   it.each<[Principal, AccessRequirement, string | undefined, AccessDecision]>([
@@ -25,6 +26,18 @@ describe('decideAccess', () => {
     [operator, 'operator', undefined, 'allow'],
     [inWorkspace('owner'), 'operator', undefined, 'forbidden'],
     [inWorkspace('member'), 'operator', undefined, 'forbidden'],
+    [inWorkspace('admin'), 'replay', 'ws-1', 'allow'],
+    [inWorkspace('member'), 'replay', 'ws-1', 'forbidden'],
+    [inWorkspace('admin'), 'replay', 'ws-2', 'not-found'],
+    [inWorkspace('owner'), 'operator-replay', undefined, 'forbidden'],
+    [operator, 'replay', 'ws-1', 'forbidden'],
+    [operator, 'operator-replay', undefined, 'forbidden'],
+    [operatorReplay, 'replay', 'ws-1', 'allow'],
+    [operatorReplay, 'replay', 'ws-2', 'allow'],
+    [operatorReplay, 'operator-replay', undefined, 'allow'],
+    [operatorReplay, 'operator', undefined, 'allow'],
+    [operatorReplay, 'read-status', 'ws-1', 'allow'],
+    [operatorReplay, 'manage', 'ws-1', 'forbidden'],
   ])('%j %s on %s → %s', (principal, requirement, workspaceId, decision) => {
     expect(decideAccess(principal, requirement, workspaceId)).toBe(decision);
   });

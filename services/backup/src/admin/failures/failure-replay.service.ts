@@ -1,15 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DependencyUnavailableError, isAppError } from '@vault-backup/errors';
-import {
-  type ConsumedRecord,
-  type DeliveredRecord,
-  KafkaRecordTooLargeError,
-  type OutgoingRecord,
-  type RecordProducerPort,
-  type TopicLimitReader,
-} from '@vault-backup/kafka';
-import { RECORD_PRODUCER, TOPIC_LIMITS } from '../../kafka/kafka.tokens';
-import { RECORD_SEALER, type RecordSealerPort } from '../../pipeline/ports/record-sealer.port';
 import { ADMIN_CONFIG, CONFIGURATION_STORE, FAILURE_STORE } from '../admin.tokens';
 import { type AdminConfig } from '../admin.config';
 import { type ConfigurationStore } from '../configuration/configuration.store';
@@ -20,15 +9,11 @@ import { type BackupFailure } from './backup-failure';
 import { type BulkReplayResultDto, type NotReplayedDto, type ReplayResultDto } from './dto/failure.dto';
 import { toFailureDto } from './failure.mapper';
 import { type FailureStore } from './failure.store';
-import { toReplayRecord } from './replay-record';
-import { isTooLarge, measureReplay, replayRecordTooLarge } from './replay-size';
+import { type Replay, ReplayProducer } from './replay-producer';
 
 const BATCH_SIZE = 100;
 
-type Opened = { readonly failure: BackupFailure; readonly record: ConsumedRecord };
-
-/** An opened failure as it will be re-produced. */
-type Replay = { readonly failure: BackupFailure; readonly topic: string; readonly record: OutgoingRecord };
+type Opened = { readonly failure: BackupFailure; readonly replay: Replay };
 
 /**
  * Replay = produce the original record again, to its original topic and with its key, value and
@@ -40,15 +25,14 @@ type Replay = { readonly failure: BackupFailure; readonly topic: string; readonl
  * A record larger than its topic's `max.message.bytes` is never produced: a single replay answers
  * 422 `replay-record-too-large`, a bulk replay lists it in `notReplayed` and replays the others (the
  * producer splits them into requests that each fit the topic, using the same limits).
+ * Replay jobs (`replay-jobs/`) are the tracked, rate-limited way to replay many.
  */
 @Injectable()
 export class FailureReplayService {
   constructor(
     @Inject(FAILURE_STORE) private readonly failures: FailureStore,
     @Inject(CONFIGURATION_STORE) private readonly configurations: ConfigurationStore,
-    @Inject(RECORD_SEALER) private readonly sealer: RecordSealerPort,
-    @Inject(RECORD_PRODUCER) private readonly producer: RecordProducerPort,
-    @Inject(TOPIC_LIMITS) private readonly limits: TopicLimitReader,
+    private readonly producer: ReplayProducer,
     @Inject(ADMIN_CONFIG) private readonly config: AdminConfig,
   ) {}
 
@@ -58,24 +42,24 @@ export class FailureReplayService {
     force: boolean,
     actor: Actor,
   ): Promise<ReplayResultDto> {
-    await this.requireEnabled(workspaceId);
+    await requireEnabled(this.configurations, workspaceId);
     return this.failures.withLocked(workspaceId, failureId, async (failure, tx) => {
       if (failure === null)
         throw new ResourceNotFoundError('FAILURE_NOT_FOUND', 'there is no such failure in this workspace');
       if (failure.status !== 'open' && !force) return { replayed: false, failure: toFailureDto(failure) };
-      const opened = await this.open(failure);
-      if (opened === undefined) {
+      const replay = await this.producer.open(ReplayProducer.ofFailure(failure));
+      if (replay === undefined) {
         throw new StateConflictError(
           'RECORD_UNREADABLE',
           'the failed record can no longer be decrypted (its key was retired)',
         );
       }
-      const delivered = await this.produceOne(toReplay(opened));
+      const delivered = await this.producer.produceOne(replay);
       const [updated] = await tx.markReplayed([failure.id], actor.sub);
       await tx.audit([
         auditEntry(workspaceId, actor, 'replayed', {
           failureIds: [failure.id],
-          topic: opened.record.topic,
+          topic: replay.topic,
           forced: failure.status !== 'open',
         }),
       ]);
@@ -96,7 +80,7 @@ export class FailureReplayService {
   }
 
   async replayAllOpen(workspaceId: string, actor: Actor): Promise<BulkReplayResultDto> {
-    await this.requireEnabled(workspaceId);
+    await requireEnabled(this.configurations, workspaceId);
     const unreadable: string[] = [];
     const notReplayed: NotReplayedDto[] = [];
     let replayed = 0;
@@ -108,13 +92,14 @@ export class FailureReplayService {
         workspaceId,
         { limit, exclude },
         async (failures, tx) => {
-          const replays = await this.withinLimits(
-            (await this.openAll(failures, unreadable)).map(toReplay),
+          const opened = await this.openAll(failures, unreadable);
+          const replays = await this.producer.withinLimits(
+            opened.map(({ replay }) => replay),
             notReplayed,
           );
-          await this.produceInOrder(replays);
+          await this.producer.produceInOrder(replays);
           if (replays.length > 0) {
-            const failureIds = replays.map(({ failure }) => failure.id);
+            const failureIds = replays.map(({ replayOf }) => replayOf);
             await tx.markReplayed(failureIds, actor.sub);
             await tx.audit([auditEntry(workspaceId, actor, 'replayed', { failureIds, bulk: true })]);
           }
@@ -128,93 +113,21 @@ export class FailureReplayService {
     return { replayed, unreadable, notReplayed, remainingOpen: await this.failures.countOpen(workspaceId) };
   }
 
-  /** Replaying into a backup that is off would only count the events as skipped. */
-  private async requireEnabled(workspaceId: string): Promise<void> {
-    const configuration = await this.configurations.find(workspaceId);
-    if (configuration?.status !== 'enabled') {
-      throw new StateConflictError('BACKUP_NOT_ENABLED', 'enable the vault backup before replaying failures');
-    }
-  }
-
   private async openAll(failures: readonly BackupFailure[], unreadable: string[]): Promise<Opened[]> {
     const opened: Opened[] = [];
     for (const failure of failures) {
-      const result = await this.open(failure);
-      if (result === undefined) unreadable.push(failure.id);
-      else opened.push(result);
+      const replay = await this.producer.open(ReplayProducer.ofFailure(failure));
+      if (replay === undefined) unreadable.push(failure.id);
+      else opened.push({ failure, replay });
     }
     return opened;
   }
-
-  /** Undefined when the sealed record cannot be opened for good; a transient key-service error propagates. */
-  private async open(failure: BackupFailure): Promise<Opened | undefined> {
-    try {
-      // Sealed under the workspace the failure is attributed to, which is the one stored with it.
-      const workspaceId = failure.workspaceId ?? undefined;
-      return {
-        failure,
-        record: await this.sealer.open(failure.recordCiphertext, failure.sealedAs, workspaceId),
-      };
-    } catch (error) {
-      if (isAppError(error) && error.retriable) throw error;
-      return undefined;
-    }
-  }
-
-  /** Refuses (422) a record its topic cannot take; the failure stays open. */
-  private async produceOne({ failure, topic, record }: Replay): Promise<DeliveredRecord | undefined> {
-    const size = await measureReplay(this.limits, failure.id, topic, record);
-    if (isTooLarge(size)) throw replayRecordTooLarge(size);
-    try {
-      const [delivered] = await this.producer.send(topic, [record]);
-      return delivered;
-    } catch (error) {
-      if (!(error instanceof KafkaRecordTooLargeError)) throw error;
-      // The topic's limit was lowered since it was read; the producer dropped the stale value.
-      throw replayRecordTooLarge(await measureReplay(this.limits, failure.id, topic, record));
-    }
-  }
-
-  /** The replays their topics can take; the others are added to `notReplayed`. */
-  private async withinLimits(replays: readonly Replay[], notReplayed: NotReplayedDto[]): Promise<Replay[]> {
-    const fitting: Replay[] = [];
-    for (const { failure, topic, record } of replays) {
-      const size = await measureReplay(this.limits, failure.id, topic, record);
-      if (isTooLarge(size)) notReplayed.push({ ...size, reason: 'record-too-large' });
-      else fitting.push({ failure, topic, record });
-    }
-    return fitting;
-  }
-
-  /**
-   * One awaited send per topic, records in the order the failures happened (the producer splits it
-   * into requests that fit). If the broker still finds one too large, its limit changed since it was
-   * read: nothing is marked replayed and the caller is asked to try again.
-   */
-  private async produceInOrder(replays: readonly Replay[]): Promise<void> {
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const { topic, record } of replays) {
-      const records = byTopic.get(topic) ?? [];
-      records.push(record);
-      byTopic.set(topic, records);
-    }
-    for (const [topic, records] of byTopic) {
-      try {
-        await this.producer.send(topic, records);
-      } catch (error) {
-        if (!(error instanceof KafkaRecordTooLargeError)) throw error;
-        throw new DependencyUnavailableError(
-          'kafka',
-          `the size limit of topic ${topic} changed during the replay`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
-  }
 }
 
-function toReplay({ failure, record }: Opened): Replay {
-  return { failure, topic: record.topic, record: toReplayRecord(record, failure.id) };
+/** Replaying into a backup that is off would only count the events as skipped. */
+export async function requireEnabled(configurations: ConfigurationStore, workspaceId: string): Promise<void> {
+  const configuration = await configurations.find(workspaceId);
+  if (configuration?.status !== 'enabled') {
+    throw new StateConflictError('BACKUP_NOT_ENABLED', 'enable the vault backup before replaying failures');
+  }
 }

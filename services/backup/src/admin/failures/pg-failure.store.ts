@@ -53,7 +53,7 @@ interface WorkspaceRow {
   latest: Date;
 }
 
-interface FailureRow {
+export interface FailureRow {
   id: string;
   workspace_id: string | null;
   account_id: string | null;
@@ -78,7 +78,7 @@ interface FailureRow {
   replayed_by: string | null;
 }
 
-const COLUMNS = `id, workspace_id, account_id, version::text AS version, event_id, source_topic, source_partition,
+export const FAILURE_COLUMNS = `id, workspace_id, account_id, version::text AS version, event_id, source_topic, source_partition,
   source_offset::text AS source_offset, error_class, error_code, error_message, attempts, record_ciphertext, record_purpose, dlq_topic,
   dlq_partition, dlq_offset::text AS dlq_offset, status, created_at,
   (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_micros, replayed_at, replayed_by`;
@@ -96,7 +96,7 @@ export class PgFailureStore implements FailureStore {
     let rows: FailureRow[];
     try {
       rows = await this.dataSource.query<FailureRow[]>(
-        `SELECT ${COLUMNS} FROM backup_failure
+        `SELECT ${FAILURE_COLUMNS} FROM backup_failure
           WHERE workspace_id = $1 AND ($2::varchar IS NULL OR status = $2)
             AND ($3::bigint IS NULL OR ((extract(epoch FROM created_at) * 1000000)::bigint, id) < ($3::bigint, $4::uuid))
           ORDER BY created_at DESC, id DESC
@@ -267,7 +267,7 @@ export class PgFailureStore implements FailureStore {
   ): Promise<T> {
     return this.inTransaction(async (manager) => {
       const rows = await manager.query<FailureRow[]>(
-        `SELECT ${COLUMNS} FROM backup_failure WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
+        `SELECT ${FAILURE_COLUMNS} FROM backup_failure WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
         [id, workspaceId],
       );
       return work(rows[0] === undefined ? null : toFailure(rows[0]), this.replayTransaction(manager));
@@ -281,7 +281,7 @@ export class PgFailureStore implements FailureStore {
   ): Promise<T> {
     return this.inTransaction(async (manager) => {
       const rows = await manager.query<FailureRow[]>(
-        `SELECT ${COLUMNS} FROM backup_failure
+        `SELECT ${FAILURE_COLUMNS} FROM backup_failure
           WHERE workspace_id = $1 AND status = 'open' AND NOT (id = ANY($2::uuid[]))
           ORDER BY created_at, id
           LIMIT $3
@@ -306,7 +306,7 @@ export class PgFailureStore implements FailureStore {
         const [rows] = await manager.query<[FailureRow[], number]>(
           `UPDATE backup_failure SET status = 'replayed', replayed_at = now(), replayed_by = $2
             WHERE id = ANY($1::uuid[])
-           RETURNING ${COLUMNS}`,
+           RETURNING ${FAILURE_COLUMNS}`,
           [ids, replayedBy],
         );
         return rows.map(toFailure);
@@ -316,7 +316,7 @@ export class PgFailureStore implements FailureStore {
   }
 }
 
-function toFailure(row: FailureRow): BackupFailure {
+export function toFailure(row: FailureRow): BackupFailure {
   return {
     id: row.id,
     workspaceId: row.workspace_id,

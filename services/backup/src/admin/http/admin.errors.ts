@@ -45,6 +45,8 @@ export class StateConflictError extends AppError {
   constructor(
     readonly code: string,
     message: string,
+    /** Sent as extension members, e.g. the id of the job that is in the way. */
+    readonly facts: ProblemFacts = {},
   ) {
     super(message);
   }

@@ -76,7 +76,8 @@ export function toHttpAnswer(error: unknown): HttpAnswer {
   }
   if (error instanceof ForbiddenError) return answer(HttpStatus.FORBIDDEN, error.code, error.message);
   if (error instanceof ResourceNotFoundError) return answer(HttpStatus.NOT_FOUND, error.code, error.message);
-  if (error instanceof StateConflictError) return answer(HttpStatus.CONFLICT, error.code, error.message);
+  if (error instanceof StateConflictError)
+    return answer(HttpStatus.CONFLICT, error.code, error.message, { facts: error.facts });
   if (error instanceof UnprocessableError) {
     return answer(HttpStatus.UNPROCESSABLE_ENTITY, error.code, error.message, {
       type: problemTypeUri(error.problemType),

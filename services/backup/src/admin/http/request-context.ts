@@ -29,9 +29,9 @@ export function requestIdOf(request: { headers: Record<string, string | string[]
   return id;
 }
 
-/** Who did something, as the audit log records it. */
+/** Who did something, as the audit log records it: a caller, or the service itself (`system`). */
 export interface Actor {
   readonly sub: string;
-  readonly role: Principal['role'];
+  readonly role: Principal['role'] | 'system';
   readonly requestId: string;
 }

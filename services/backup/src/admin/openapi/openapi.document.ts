@@ -21,7 +21,10 @@ export const DOCUMENT_CONFIG: AdminConfig = {
     maxTokenAgeSeconds: 86_400,
   },
   tenantUrls: { allowedDomains: ['cyberark.cloud'], allowedPorts: [443], allowInsecureLoopback: false },
-  replay: { maxPerRequest: 1_000 },
+  replay: {
+    maxPerRequest: 1_000,
+    jobs: { defaultRate: 50, maxRate: 1_000, maxItems: 50_000, pollIntervalMs: 1_000, leaseMs: 30_000 },
+  },
   checks: { perMinute: 10, burst: 5, concurrency: 2 },
 };
 

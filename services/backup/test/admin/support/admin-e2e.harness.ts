@@ -53,6 +53,17 @@ import { pipelinePortsModule, PipelinePorts } from './pipeline-ports.bridge';
 
 export const AUDIENCE = 'vault-backup-admin';
 
+/** Where inserted failures' source positions start: beyond any offset a test topic reaches. */
+const FAILURE_OFFSETS_FROM = 1_000_000_000;
+
+/** A platform property CyberArk does not know: permanent, fixed by adding the property. */
+export const INVALID_PROPERTY = {
+  errorClass: 'invalid-property',
+  code: 'PASWS167E',
+  message:
+    'POST Accounts failed with HTTP 400 PASWS167E: Property [totpSecret] is not defined for platform [VaultBackupPlatform].',
+};
+
 /**
  * The admin API end to end: the backup service (AppModule + AdminModule, real PostgreSQL, Kafka
  * and consumer) in this process with its logs captured, a CyberArk simulator child process and an
@@ -61,6 +72,7 @@ export const AUDIENCE = 'vault-backup-admin';
 export class AdminE2eHarness {
   app: INestApplication | undefined;
   readonly logs = new LogSink();
+  private failureOffset = 0;
   readonly topics: { created: string; updated: string; dlq: string };
   readonly cipher: DataCipher;
   private baseUrl = '';
@@ -253,6 +265,65 @@ export class AdminE2eHarness {
       ],
     );
     return row.id;
+  }
+
+  /**
+   * Failure rows as the pipeline writes them for account events that could not be backed up: each
+   * holds the real event record (sealed), so a replay re-produces it to the topic the service
+   * consumes. Positions are far beyond what the test topics reach. Returns the ids in order.
+   */
+  async insertAccountFailures(
+    workspaceId: string,
+    events: readonly AccountEventData[],
+    failure: { errorClass: string; code: string; message: string } = INVALID_PROPERTY,
+  ): Promise<string[]> {
+    const sealer = new CipherRecordSealer(this.cipher);
+    const rows = await Promise.all(
+      events.map(async (data) => {
+        const created = data.version === 1;
+        const { message } = buildAccountEventRecord(
+          { type: created ? 'account.created.v1' : 'account.updated.v1', source: '/admin-e2e', data },
+          { mode: 'binary' },
+        );
+        const record: ConsumedRecord = {
+          topic: created ? this.topics.created : this.topics.updated,
+          partition: 0,
+          offset: String(FAILURE_OFFSETS_FROM + this.failureOffset++),
+          timestamp: String(Date.now()),
+          key: Buffer.from(String(message.key)),
+          value: Buffer.from(message.value as string | Buffer),
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]),
+          ),
+        };
+        return { data, record, ciphertext: await sealer.seal(record, 'backup-failure', workspaceId) };
+      }),
+    );
+    const inserted = await this.database.dataSource.query<{ id: string; key: string }[]>(
+      `INSERT INTO backup_failure (workspace_id, account_id, version, event_id, source_topic, source_partition, source_offset,
+                                   error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic, created_at)
+       SELECT $1, r.account_id, r.version, r.event_id, r.topic, 0, r.source_offset, $2, $3, $4, 1, r.ciphertext, $5,
+              clock_timestamp() + make_interval(secs => r.n / 1000.0)
+         FROM unnest($6::varchar[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::int[])
+           AS r(account_id, version, event_id, topic, source_offset, ciphertext, n)
+       RETURNING id, account_id || ':' || version AS key`,
+      [
+        workspaceId,
+        failure.errorClass,
+        failure.code,
+        failure.message,
+        this.topics.dlq,
+        rows.map((row) => row.data.accountId),
+        rows.map((row) => row.data.version),
+        rows.map((row) => `evt-${row.record.offset}`),
+        rows.map((row) => row.record.topic),
+        rows.map((row) => row.record.offset),
+        rows.map((row) => row.ciphertext),
+        rows.map((_, index) => index),
+      ],
+    );
+    const ids = new Map(inserted.map((row) => [row.key, row.id]));
+    return events.map((data) => String(ids.get(`${data.accountId}:${data.version}`)));
   }
 
   /** An account event as the workspace service emits it (created for version 1, updated after). */

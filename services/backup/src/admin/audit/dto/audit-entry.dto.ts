@@ -6,7 +6,10 @@ export class AuditActorDto {
   @ApiProperty({ description: 'The token subject (user id).', example: 'user-42' })
   sub!: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({
+    enum: [...ROLES, 'system'],
+    description: "The caller's role, or `system` for what the service did itself (a replay job finishing).",
+  })
   role!: string;
 }
 
