@@ -44,6 +44,7 @@ RUN touch node_modules/.package-lock.json \
  && test -f dist/services/backup/src/main.js \
  && test -f dist/services/cyberark-simulator/src/main.js \
  && test -f dist/services/local-issuer/src/main.js \
+ && test -f dist/services/cli/src/main.js \
  && find dist -name '*.tsbuildinfo*' -delete
 
 # ---------------------------------------------------------------------------------------------------------
@@ -129,6 +130,13 @@ CMD ["node", "--enable-source-maps", "dist/services/local-issuer/src/main.js"]
 FROM runtime AS backup
 COPY --from=build /src/dist/libs ./dist/libs
 COPY --from=build /src/dist/services/backup ./dist/services/backup
+# The admin CLI for SREs (`kubectl exec … -- vault-backup status`): it calls the admin API on HTTP_PORT, its
+# default http://127.0.0.1:8080. No XDG_RUNTIME_DIR here, so `login` keeps no token: pass VAULT_BACKUP_TOKEN.
+COPY --from=build /src/dist/services/cli ./dist/services/cli
+COPY --chmod=0755 <<'EOF' /usr/local/bin/vault-backup
+#!/bin/sh
+exec node --enable-source-maps /app/dist/services/cli/src/main.js "$@"
+EOF
 ENV HTTP_PORT=8080
 EXPOSE 8080
 # Liveness only (not readiness): a Kafka or PostgreSQL outage must not make Docker restart the container.
