@@ -9,3 +9,4 @@ export * from './admin/kafka-admin';
 export * from './consumer/partition-progress';
 export * from './producer/record-size';
 export * from './admin/topic-limits';
+export * from './consumer/topic-range.reader';

@@ -197,7 +197,8 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
   }
 }
 
-function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+/** A kafkajs message as our ports see it. */
+export function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
   return {
     topic,
     partition,

@@ -62,6 +62,7 @@ import { buildOpenApiDocument, DOCUMENT_CONFIG } from './openapi/openapi.documen
 import { VaultBackupsController } from './operator/vault-backups.controller';
 import { VaultBackupsService } from './operator/vault-backups.service';
 import { WorkspaceCheckLimiter } from './rate-limit/workspace-check.limiter';
+import { DeadLetterImporter } from './replay-jobs/dead-letter.importer';
 import { OperatorReplayJobsController } from './replay-jobs/operator-replay-jobs.controller';
 import { PgReplayJobStore } from './replay-jobs/pg-replay-job.store';
 import { ReplayJobRunner } from './replay-jobs/replay-job.runner';
@@ -185,6 +186,7 @@ export class AdminModule implements NestModule {
         FailuresService,
         ReplayProducer,
         FailureReplayService,
+        DeadLetterImporter,
         ReplayJobsService,
         ReplayJobRunner,
         AuditLogService,

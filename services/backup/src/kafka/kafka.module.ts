@@ -6,12 +6,13 @@ import {
   createKafkaClient,
   KafkaAdmin,
   KafkajsRecordProducer,
+  KafkajsTopicRangeReader,
   type RecordProducerPort,
   type TopicLimitReader,
 } from '@vault-backup/kafka';
 import { DependencyUnavailableError } from '@vault-backup/errors';
 import { BACKUP_CONFIG, type BackupConfig } from '../config/backup.config';
-import { KAFKA_ADMIN, KAFKA_CLIENT, RECORD_PRODUCER, TOPIC_LIMITS } from './kafka.tokens';
+import { KAFKA_ADMIN, KAFKA_CLIENT, RECORD_PRODUCER, TOPIC_LIMITS, TOPIC_RANGE_READER } from './kafka.tokens';
 
 function unreachable(config: BackupConfig, error: unknown): DependencyUnavailableError {
   return new DependencyUnavailableError(
@@ -82,8 +83,13 @@ async function connectProducer(
       inject: [KAFKA_CLIENT, BACKUP_CONFIG, TOPIC_LIMITS],
       useFactory: connectProducer,
     },
+    {
+      provide: TOPIC_RANGE_READER,
+      inject: [KAFKA_CLIENT],
+      useFactory: (kafka: Kafka) => new KafkajsTopicRangeReader(kafka),
+    },
   ],
-  exports: [KAFKA_CLIENT, KAFKA_ADMIN, TOPIC_LIMITS, RECORD_PRODUCER],
+  exports: [KAFKA_CLIENT, KAFKA_ADMIN, TOPIC_LIMITS, RECORD_PRODUCER, TOPIC_RANGE_READER],
 })
 export class KafkaModule implements OnApplicationShutdown {
   constructor(

@@ -1,4 +1,4 @@
-import { accountContent, uniqueName, waitFor } from '@vault-backup/testing';
+import { accountContent, passwordOf, uniqueName, waitFor } from '@vault-backup/testing';
 import { AdminE2eHarness, expectStatus, SAFE, type TenantFixture } from './support/admin-e2e.harness';
 import { expectProblem, fieldsOf, type HttpResult } from './support/http-result';
 
@@ -396,5 +396,95 @@ describe('replay jobs: dry run, rate-limited job, progress, cancel, resume, repo
       ),
     ).toEqual(['jobId']);
     expect((await harness.request('GET', jobsOf(workspace), { token })).body.items).toEqual([]);
+  }, 120_000);
+
+  it('replays a record that exists only on the dead-letter topic (operator_replay), decrypting its value; operator is refused', async () => {
+    const { workspace, tenant, token } = await enabledWorkspace();
+    expectStatus(
+      await harness.request('PATCH', `${base(workspace)}/options`, {
+        token,
+        body: { allowPlaintextSecrets: false },
+      }),
+      200,
+    );
+    // Plaintext secrets are refused: a failure row and a dead letter, its value encrypted (JWE).
+    await harness.emit(accountContent(workspace, 'acc-dlq', 1));
+    const [position] = await waitFor(
+      async () => {
+        const rows = await harness.database.dataSource.query<{ partition: number; offset: string }[]>(
+          `SELECT dlq_partition AS partition, dlq_offset::text AS offset FROM backup_failure WHERE workspace_id = $1`,
+          [workspace],
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the dead letter' },
+    );
+    // The database lost the failure (restored from an older backup): only the dead letter is left.
+    await harness.database.dataSource.query(`DELETE FROM backup_failure WHERE workspace_id = $1`, [
+      workspace,
+    ]);
+    expectStatus(
+      await harness.request('PATCH', `${base(workspace)}/options`, {
+        token,
+        body: { allowPlaintextSecrets: true },
+      }),
+      200,
+    );
+    const operator = await harness.token({ sub: 'sre-read', role: 'operator' });
+    const operatorReplay = await harness.token({ sub: 'sre-dlq', role: 'operator_replay' });
+    const selection = {
+      partition: position?.partition,
+      fromOffset: position?.offset,
+      toOffset: position?.offset,
+      workspaceId: workspace,
+    };
+    const path = '/api/v1/vault-backups/dead-letter-replay-jobs';
+    expectProblem(
+      await harness.request('POST', path, { token: operator, body: { selection } }),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(await harness.request('POST', path, { token, body: { selection } }), 403, 'FORBIDDEN');
+
+    const plan = expectStatus(
+      await harness.request('POST', path, { token: operatorReplay, body: { selection, dryRun: true } }),
+      200,
+    );
+    expect(plan.body).toMatchObject({
+      toReplay: 1,
+      items: [{ workspaceId: workspace, accountId: 'acc-dlq', version: '1', action: 'replay' }],
+    });
+    expect(JSON.stringify(plan.body)).not.toContain(passwordOf('acc-dlq', 1));
+
+    const created = expectStatus(
+      await harness.request('POST', path, { token: operatorReplay, body: { selection } }),
+      202,
+    );
+    expect(created.body).toMatchObject({ kind: 'dead-letter', workspaceId: workspace });
+    const done = await waitFor(
+      async () => {
+        const current = expectStatus(
+          await harness.request('GET', `${OPERATOR_JOBS}/${created.body.id}`, { token: operator }),
+          200,
+        ).body as Job;
+        return current.settled ? current : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, description: 'the dead-letter job settled' },
+    );
+    expect(done).toMatchObject({ status: 'completed', outcome: { applied: 1, failedAgain: 0, inFlight: 0 } });
+    const [account] = await harness.simulator.control.listAccounts(tenant.tenant, { safeName: SAFE });
+    expect(account?.secret.reveal()).toBe(passwordOf('acc-dlq', 1));
+
+    // The workspace's admins see the job and its audit entry.
+    expectStatus(await harness.request('GET', `${jobsOf(workspace)}/${created.body.id}`, { token }), 200);
+    const audit = expectStatus(await harness.request('GET', `${base(workspace)}/audit-log`, { token }), 200);
+    expect(audit.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'replay-job-created',
+          actor: { sub: 'sre-dlq', role: 'operator_replay' },
+        }),
+      ]),
+    );
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { type KafkaMessage } from 'kafkajs';
 import { uniqueName, waitFor } from '@vault-backup/testing';
-import { DEAD_LETTER_CIPHER_CONTEXT } from '../../src/pipeline/adapters/dead-letter.publisher';
+import { DEAD_LETTER_CIPHER_CONTEXT } from '../../src/kafka/dead-letter.format';
 import { BACKUP_PLATFORM_PROPERTIES } from '../../src/pipeline/mapping/backup-properties';
 import { BackupE2eHarness } from './support/backup-e2e.harness';
 

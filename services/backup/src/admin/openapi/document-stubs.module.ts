@@ -4,7 +4,7 @@ import { BACKUP_CONFIG } from '../../config/backup.config';
 import { DATA_CIPHER } from '../../crypto/crypto.tokens';
 import { CYBERARK_CLIENT_FACTORY } from '../../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../../database/database.tokens';
-import { RECORD_PRODUCER, TOPIC_LIMITS } from '../../kafka/kafka.tokens';
+import { RECORD_PRODUCER, TOPIC_LIMITS, TOPIC_RANGE_READER } from '../../kafka/kafka.tokens';
 import { KEY_VAULT_CONNECTIONS } from '../../key-vault/key-vault.tokens';
 import { WORKSPACE_KEYS } from '../../key-vault/workspace-keys.port';
 import { METRICS_REGISTRY } from '../../metrics/metrics.tokens';
@@ -19,6 +19,7 @@ const STUBBED_TOKENS = [
   CYBERARK_CLIENT_FACTORY,
   RECORD_PRODUCER,
   TOPIC_LIMITS,
+  TOPIC_RANGE_READER,
   WORKSPACE_TARGETS,
   RECORD_SEALER,
   KEY_VAULT_CONNECTIONS,

@@ -7,6 +7,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { CurrentActor } from '../http/current-actor.decorator';
 import { type Actor } from '../http/request-context';
 import {
+  CreateDeadLetterReplayJobDto,
   CreateReplayJobDto,
   JobParamsDto,
   ReplayItemPageDto,
@@ -18,6 +19,7 @@ import {
 } from './dto/replay-job.dto';
 import {
   CREATE_PROBLEMS,
+  DEAD_LETTER_PROBLEMS,
   JOB_NOT_FOUND,
   NOT_CANCELLED,
   NOT_RUNNING,
@@ -65,6 +67,26 @@ export class OperatorReplayJobsController {
       response,
       COLLECTION,
     );
+  }
+
+  @Post('dead-letter-replay-jobs')
+  @HttpCode(200)
+  @RequiresAccess('operator-replay')
+  @ApiOperation({
+    summary:
+      '`operator_replay`: replay an offset range of the dead-letter topic, for records that exist only there.',
+    description:
+      "Reads the range (one partition, both offsets inclusive, at most REPLAY_JOB_MAX_ITEMS), optionally only one workspace's dead letters or only those naming none, and produces each original again to its topic with its key, headers and value (decrypted when the dead letter holds it as JWE) plus `vb-replay-of: dlq:<topic>/<partition>/<offset>`. Per account only the newest version; a dead letter whose original was left out for size is skipped (`original-omitted`: replay its failure instead). `dryRun: true` answers 200 with the plan; otherwise 202 with the job. One dead-letter job at a time.",
+  })
+  @ApiOkResponse({ type: ReplayPlanDto, description: 'The plan of a dry run: nothing was produced.' })
+  @ApiAcceptedResponse({ type: ReplayJobDto })
+  @ApiProblems(...DEAD_LETTER_PROBLEMS)
+  async createFromDeadLetters(
+    @Body() body: CreateDeadLetterReplayJobDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReplayPlanDto | ReplayJobDto> {
+    return answerCreated(await this.jobs.createFromDeadLetters(body, actor), response, COLLECTION);
   }
 
   @Get('replay-jobs/:jobId')

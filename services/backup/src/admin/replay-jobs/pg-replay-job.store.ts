@@ -306,19 +306,19 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async page(options: {
-    scope?: string;
+    workspaceId?: string;
     status?: ReplayJobStatus;
     after?: JobPosition;
     limit: number;
   }): Promise<{ items: ReplayJob[]; next: JobPosition | null }> {
     const rows = await this.read<JobRow>(
       `${JOB_SELECT}
-        WHERE ($1::varchar IS NULL OR j.scope = $1) AND ($2::varchar IS NULL OR j.status = $2)
+        WHERE ($1::varchar IS NULL OR j.workspace_id = $1) AND ($2::varchar IS NULL OR j.status = $2)
           AND ($3::bigint IS NULL OR ((extract(epoch FROM j.created_at) * 1000000)::bigint, j.id) < ($3::bigint, $4::uuid))
         ORDER BY j.created_at DESC, j.id DESC
         LIMIT $5`,
       [
-        options.scope ?? null,
+        options.workspaceId ?? null,
         options.status ?? null,
         options.after?.createdAtMicros ?? null,
         options.after?.id ?? null,
@@ -593,7 +593,7 @@ function skipReason(
 
 function finishedEntry(job: ReplayJob): AuditEntryInput {
   return {
-    workspaceId: job.scope,
+    workspaceId: job.workspaceId ?? job.scope,
     actor: { sub: 'vault-backup', role: 'system', requestId: job.id },
     action: 'replay-job-finished',
     details: { jobId: job.id, kind: job.kind, progress: job.progress },

@@ -106,7 +106,8 @@ export interface ReplayJobStore {
   find(jobId: string): Promise<ReplayJob | null>;
   running(scope: string): Promise<ReplayJob | null>;
   page(options: {
-    scope?: string;
+    /** Only the jobs of this workspace (failures of it, or its dead letters). */
+    workspaceId?: string;
     status?: ReplayJobStatus;
     after?: JobPosition;
     limit: number;

@@ -28,6 +28,7 @@ export interface FailureFilter {
 
 /** Which dead letters a dead-letter replay takes: one partition's offset range, optionally one workspace's. */
 export interface DeadLetterRange {
+  readonly topic?: string;
   readonly partition: number;
   readonly fromOffset: string;
   readonly toOffset: string;

@@ -54,3 +54,22 @@ export const CREATE_PROBLEMS: ProblemResponse[] = [
     code: 'EMPTY_SELECTION',
   },
 ];
+
+export const DEAD_LETTER_PROBLEMS: ProblemResponse[] = [
+  {
+    status: 400,
+    description:
+      'An unknown field, a bad partition or offset, `toOffset` below `fromOffset`, `workspaceId` with `unattributed`, or `ratePerSecond` above REPLAY_JOB_MAX_RATE (`validation-failed`).',
+  },
+  {
+    status: 409,
+    description: 'A dead-letter replay job is already running (`replay-job-active`; `activeJobId` names it).',
+    code: 'REPLAY_JOB_ACTIVE',
+  },
+  {
+    status: 422,
+    description:
+      'No dead letter in the range matches (`empty-selection`), or the range spans more than REPLAY_JOB_MAX_ITEMS offsets (`selection-too-large`).',
+    code: 'EMPTY_SELECTION',
+  },
+];

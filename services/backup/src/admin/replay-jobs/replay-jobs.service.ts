@@ -15,7 +15,9 @@ import {
 import { DEFAULT_PAGE_SIZE } from '../http/dto/page-query.dto';
 import { type Actor } from '../http/request-context';
 import { decodeCursor, encodeCursor } from '../paging/cursor';
+import { DeadLetterImporter } from './dead-letter.importer';
 import {
+  type CreateDeadLetterReplayJobDto,
   type CreateReplayJobDto,
   type ReplayItemPageDto,
   type ReplayItemsQueryDto,
@@ -24,7 +26,13 @@ import {
   type ReplayJobsQueryDto,
   type ReplayPlanDto,
 } from './dto/replay-job.dto';
-import { type FailureFilter, type ReplayJob, type ReplaySelection } from './replay-job';
+import {
+  DEAD_LETTER_SCOPE,
+  type DeadLetterRange,
+  type FailureFilter,
+  type ReplayJob,
+  type ReplaySelection,
+} from './replay-job';
 import { toItemDto, toJobDto, toPlanDto } from './replay-job.mapper';
 import { type PlannedItem, type ReplayJobStore } from './replay-job.store';
 
@@ -50,6 +58,7 @@ export class ReplayJobsService {
     @Inject(REPLAY_JOB_STORE) private readonly store: ReplayJobStore,
     @Inject(CONFIGURATION_STORE) private readonly configurations: ConfigurationStore,
     private readonly producer: ReplayProducer,
+    private readonly deadLetters: DeadLetterImporter,
     @Inject(ADMIN_CONFIG) private readonly config: AdminConfig,
   ) {}
 
@@ -90,6 +99,50 @@ export class ReplayJobsService {
     return { job: toJobDto(job) };
   }
 
+  /**
+   * Operators (`operator_replay`): replays an offset range of the dead-letter topic, for records that
+   * exist only there. Audited in the workspace it names, else under `~dead-letters`.
+   */
+  async createFromDeadLetters(request: CreateDeadLetterReplayJobDto, actor: Actor): Promise<CreateResult> {
+    const range = toRange(request, this.config.replay.jobs.maxItems);
+    const rate = this.rateOf(request.ratePerSecond);
+    const items = nonEmpty(await this.deadLetters.plan(range));
+    const selection: ReplaySelection = { deadLetters: { topic: this.deadLetters.topic, ...range } };
+    const workspaceId = range.workspaceId ?? null;
+    const auditScope = workspaceId ?? DEAD_LETTER_SCOPE;
+    if (request.dryRun === true) {
+      const plan = toPlanDto(items);
+      await this.store.audit([
+        entry(auditScope, actor, 'replay-job-planned', {
+          selection,
+          toReplay: plan.toReplay,
+          toSkip: plan.toSkip,
+        }),
+      ]);
+      return { plan };
+    }
+    const job = await this.store.create(
+      {
+        kind: 'dead-letter',
+        scope: DEAD_LETTER_SCOPE,
+        workspaceId,
+        selection,
+        ratePerSecond: rate,
+        createdBy: actor,
+      },
+      items,
+      [
+        entry(auditScope, actor, 'replay-job-created', {
+          selection,
+          items: items.length,
+          ratePerSecond: rate,
+        }),
+      ],
+    );
+    if (job === null) throw await this.activeJobConflict(DEAD_LETTER_SCOPE);
+    return { job: toJobDto(job) };
+  }
+
   async get(jobId: string, scope: JobScope): Promise<ReplayJobDto> {
     return toJobDto(await this.findIn(jobId, scope));
   }
@@ -99,7 +152,7 @@ export class ReplayJobsService {
     const match = position === undefined ? null : POSITION.exec(position);
     const page = await this.store.page({
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
-      ...(scope === 'any' ? {} : { scope: scope.workspaceId }),
+      ...(scope === 'any' ? {} : { workspaceId: scope.workspaceId }),
       ...(query.status ? { status: query.status } : {}),
       ...(match ? { after: { createdAtMicros: String(match[1]), id: String(match[2]) } } : {}),
     });
@@ -128,7 +181,7 @@ export class ReplayJobsService {
   async cancel(jobId: string, scope: JobScope, actor: Actor): Promise<ReplayJobDto> {
     await this.findIn(jobId, scope);
     const cancelled = await this.store.cancel(jobId, actor, (job) =>
-      entry(job.scope, actor, 'replay-job-cancelled', { jobId, progress: job.progress }),
+      entry(auditScopeOf(job), actor, 'replay-job-cancelled', { jobId, progress: job.progress }),
     );
     if (cancelled === null) {
       throw new StateConflictError(
@@ -143,7 +196,7 @@ export class ReplayJobsService {
     const job = await this.findIn(jobId, scope);
     if (job.workspaceId !== null) await requireEnabled(this.configurations, job.workspaceId);
     const resumed = await this.store.resume(jobId, (current) =>
-      entry(current.scope, actor, 'replay-job-resumed', { jobId, progress: current.progress }),
+      entry(auditScopeOf(current), actor, 'replay-job-resumed', { jobId, progress: current.progress }),
     );
     if (resumed === 'active') throw await this.activeJobConflict(job.scope);
     if (resumed === null) {
@@ -209,7 +262,7 @@ export class ReplayJobsService {
 
   private async findIn(jobId: string, scope: JobScope): Promise<ReplayJob> {
     const job = await this.store.find(jobId);
-    if (job === null || (scope !== 'any' && job.scope !== scope.workspaceId)) {
+    if (job === null || (scope !== 'any' && job.workspaceId !== scope.workspaceId)) {
       throw new ResourceNotFoundError('REPLAY_JOB_NOT_FOUND', 'there is no such replay job here');
     }
     return job;
@@ -246,13 +299,41 @@ function toSelection(request: CreateReplayJobDto): ReplaySelection {
   return { filter: cleaned };
 }
 
+/** Where a job's audit entries go: its workspace's log, else its scope's (`~unattributed`, `~dead-letters`). */
+function auditScopeOf(job: ReplayJob): string {
+  return job.workspaceId ?? job.scope;
+}
+
+function toRange(request: CreateDeadLetterReplayJobDto, maxItems: number): DeadLetterRange {
+  const { partition, fromOffset, toOffset, workspaceId, unattributed } = request.selection;
+  if (workspaceId !== undefined && unattributed === true) {
+    throw new RequestValidationError([
+      { field: 'selection', message: 'workspaceId and unattributed exclude each other' },
+    ]);
+  }
+  const span = BigInt(toOffset) - BigInt(fromOffset) + 1n;
+  if (span < 1n) {
+    throw new RequestValidationError([
+      { field: 'selection.toOffset', message: 'must not be below fromOffset' },
+    ]);
+  }
+  if (span > BigInt(maxItems)) throw selectionTooLarge(maxItems);
+  return {
+    partition,
+    fromOffset,
+    toOffset,
+    ...(workspaceId === undefined ? {} : { workspaceId }),
+    ...(unattributed === true ? { unattributed: true } : {}),
+  };
+}
+
 function nonEmpty(items: PlannedItem[]): PlannedItem[] {
   if (items.length > 0) return items;
   throw new UnprocessableError(
     'EMPTY_SELECTION',
     'empty-selection',
     'Nothing to replay',
-    'no open failure matches this selection: nothing would be replayed (list them with GET …/problems)',
+    'nothing matches this selection: no open failure (list them with GET …/problems) or no dead letter in that range',
   );
 }
 

@@ -21,7 +21,8 @@ import {
   waitFor,
 } from '@vault-backup/testing';
 import { type BackupFailure } from '../domain/backup-failure';
-import { DEAD_LETTER_CIPHER_CONTEXT, DeadLetterPublisher } from './dead-letter.publisher';
+import { DEAD_LETTER_CIPHER_CONTEXT } from '../../kafka/dead-letter.format';
+import { DeadLetterPublisher } from './dead-letter.publisher';
 
 const brokerVariants: ['KAFKA_BROKERS' | 'KAFKA4_BROKERS', string][] = [['KAFKA_BROKERS', 'Kafka 3.9']];
 if (process.env.KAFKA4_BROKERS) brokerVariants.push(['KAFKA4_BROKERS', 'Kafka 4.x']);

@@ -19,8 +19,8 @@ import {
   type TopicLimitReader,
 } from '@vault-backup/kafka';
 import { type BackupFailure } from '../domain/backup-failure';
+import { DEAD_LETTER_CIPHER_CONTEXT } from '../../kafka/dead-letter.format';
 import {
-  DEAD_LETTER_CIPHER_CONTEXT,
   DeadLetterPublisher,
   type DeadLetterPublisherOptions,
   KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
