@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { describeError, isRetriable } from '@vault-backup/errors';
-import { ADMIN_CONFIG, REPLAY_JOB_STORE } from '../admin.tokens';
+import { ADMIN_CONFIG, ADMIN_METRICS, REPLAY_JOB_STORE } from '../admin.tokens';
+import { type AdminMetrics } from '../http/admin.metrics';
 import { type AdminConfig } from '../admin.config';
 import { type EachOutcome, ReplayProducer, type SealedRecord } from '../failures/replay-producer';
 import {
@@ -44,6 +45,7 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(REPLAY_JOB_STORE) private readonly store: ReplayJobStore,
     private readonly producer: ReplayProducer,
     @Inject(ADMIN_CONFIG) private readonly config: AdminConfig,
+    @Inject(ADMIN_METRICS) private readonly metrics: AdminMetrics,
     private readonly logger: PinoLogger,
   ) {
     this.budget = new RateBudget();
@@ -93,6 +95,7 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     try {
       return await this.advance(job);
     } catch (error) {
+      this.metrics.replayBatchFailures.inc({ retriable: String(isRetriable(error)) });
       const level = isRetriable(error) ? 'warn' : 'error';
       this.logger[level](
         {
