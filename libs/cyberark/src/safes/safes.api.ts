@@ -5,8 +5,6 @@ import { type TenantUrls } from '../tenant/tenant-urls';
 import { invalidResponse, optionalString, requireRecord } from '../wire/wire-readers';
 import { toSafeDetails, toSafeMember } from './safe.mapper';
 
-const SAFE_NOT_FOUND_CODES = new Set(['SFWS0007', 'PASWS031E']);
-
 export class SafesApi {
   constructor(
     private readonly urls: TenantUrls,
@@ -72,7 +70,14 @@ export class SafesApi {
 }
 
 /** A 404 that does not name the Safe as missing is about the member. */
-function isMissingMember(error: unknown): boolean {
+/**
+ * CyberArk's "is not a member of Safe" answer (404 SFWS0015). Only that code means "not a member":
+ * any other 404 (an unknown Safe, a PVWA older than 12.2 without the single-member route, a proxy's
+ * page without a code) propagates as the error it is, so validation never misreads it as a missing membership.
+ */
+const MEMBER_NOT_FOUND_CODES = new Set(['SFWS0015']);
+
+export function isMissingMember(error: unknown): boolean {
   if (!isCyberArkError(error) || error.status !== 404) return false;
-  return !error.allCodes.some((code) => SAFE_NOT_FOUND_CODES.has(code.toUpperCase()));
+  return error.allCodes.some((code) => MEMBER_NOT_FOUND_CODES.has(code.toUpperCase()));
 }

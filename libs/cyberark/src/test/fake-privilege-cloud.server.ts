@@ -336,7 +336,13 @@ export class FakePrivilegeCloud {
       return { status: 200, body: { safeUrlId: name, safeName: name, safeNumber: 7, location: '\\' } };
     if (member === undefined) return { status: 200, body: { value: [memberBody], count: 1 } };
     if (member !== FAKE_CLIENT_ID)
-      return { status: 404, body: { ErrorCode: 'PASWS000E', ErrorMessage: 'member not found' } };
+      return {
+        status: 404,
+        body: {
+          ErrorCode: 'SFWS0015',
+          ErrorMessage: `Member [${member}] is not a member of Safe [${name}].`,
+        },
+      };
     return { status: 200, body: memberBody };
   }
 
