@@ -6,6 +6,7 @@ import { DataKey1764100000000 } from './1764100000000-data-key';
 import { WorkspaceKeyIntegration1764200000000 } from './1764200000000-workspace-key-integration';
 import { FailureRecordPurpose1764300000000 } from './1764300000000-failure-record-purpose';
 import { ReplayJob1764400000000 } from './1764400000000-replay-job';
+import { FailureFirstFailedAt1764500000000 } from './1764500000000-failure-first-failed-at';
 
 /** In order of application; new migrations are appended, never edited once released. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   WorkspaceKeyIntegration1764200000000,
   FailureRecordPurpose1764300000000,
   ReplayJob1764400000000,
+  FailureFirstFailedAt1764500000000,
 ];

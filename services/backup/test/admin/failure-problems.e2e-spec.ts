@@ -31,6 +31,9 @@ describe('problems: failed and parked backups an admin can act on', () => {
   let busy: string;
   let admin: string;
   let failedId: string;
+  // acc-prop was parked first, then given up when its retry budget ran out.
+  const firstParkedAt = minutesAgo(400);
+  const givenUpAt = minutesAgo(180);
 
   beforeAll(async () => {
     harness = await AdminE2eHarness.create();
@@ -64,7 +67,8 @@ describe('problems: failed and parked backups an admin can act on', () => {
       code: 'PASWS167E',
       message: `POST Accounts failed with HTTP 400 PASWS167E/PASWS167E: There are some invalid parameters | Property [totpSecret] is not defined for platform [${PLATFORM}].`,
       attempts: 1,
-      createdAt: minutesAgo(180),
+      createdAt: givenUpAt,
+      firstFailedAt: firstParkedAt,
     });
     await insertParkedRow(db, {
       workspaceId: workspace,
@@ -148,8 +152,8 @@ describe('problems: failed and parked backups an admin can act on', () => {
       error: { class: 'invalid-property', code: 'PASWS167E', message: expect.stringContaining('totpSecret') },
       action: `platform ${PLATFORM} has no optional property totpSecret — add it, then replay`,
       attempts: 1,
-      firstFailedAt: expect.any(String),
-      lastFailedAt: expect.any(String),
+      firstFailedAt: firstParkedAt.toISOString(),
+      lastFailedAt: givenUpAt.toISOString(),
       nextAttemptAt: null,
     });
     expect(items[1]).toMatchObject({

@@ -21,6 +21,8 @@ export interface BackupFailure {
   };
   readonly status: BackupFailureStatus;
   readonly createdAt: Date;
+  /** When its backup first failed (a parked backup's first failure), else createdAt. */
+  readonly firstFailedAt: Date;
   /** Microseconds since the epoch, as a decimal string: the exact page position. */
   readonly createdAtMicros: string;
   readonly replayedAt: Date | null;

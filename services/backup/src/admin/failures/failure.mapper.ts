@@ -22,6 +22,7 @@ export function toFailureDto(failure: BackupFailure): FailureDto {
     },
     status: failure.status,
     createdAt: failure.createdAt.toISOString(),
+    firstFailedAt: failure.firstFailedAt.toISOString(),
     replayedAt: failure.replayedAt === null ? null : failure.replayedAt.toISOString(),
     replayedBy: failure.replayedBy,
   };

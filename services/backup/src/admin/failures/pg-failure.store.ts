@@ -73,6 +73,7 @@ export interface FailureRow {
   dlq_offset: string | null;
   status: BackupFailureStatus;
   created_at: Date;
+  first_failed_at: Date;
   created_micros: string;
   replayed_at: Date | null;
   replayed_by: string | null;
@@ -80,7 +81,7 @@ export interface FailureRow {
 
 export const FAILURE_COLUMNS = `id, workspace_id, account_id, version::text AS version, event_id, source_topic, source_partition,
   source_offset::text AS source_offset, error_class, error_code, error_message, attempts, record_ciphertext, record_purpose, dlq_topic,
-  dlq_partition, dlq_offset::text AS dlq_offset, status, created_at,
+  dlq_partition, dlq_offset::text AS dlq_offset, status, created_at, coalesce(first_failed_at, created_at) AS first_failed_at,
   (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_micros, replayed_at, replayed_by`;
 
 export class PgFailureStore implements FailureStore {
@@ -331,6 +332,7 @@ export function toFailure(row: FailureRow): BackupFailure {
     deadLetter: { topic: row.dlq_topic, partition: row.dlq_partition, offset: row.dlq_offset },
     status: row.status,
     createdAt: row.created_at,
+    firstFailedAt: row.first_failed_at,
     createdAtMicros: row.created_micros,
     replayedAt: row.replayed_at,
     replayedBy: row.replayed_by,

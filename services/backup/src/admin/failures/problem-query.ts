@@ -34,7 +34,8 @@ export interface SqlCondition {
 export const PROBLEMS_CTE = `problem AS (
   SELECT 'failed'::text AS kind, f.workspace_id, f.account_id, f.version::text AS version, f.id::text AS failure_id,
          f.error_class, f.error_code AS code, f.error_message AS message, f.attempts,
-         f.created_at AS first_failed_at, f.created_at AS last_failed_at, NULL::timestamptz AS next_attempt_at,
+         coalesce(f.first_failed_at, f.created_at) AS first_failed_at, f.created_at AS last_failed_at,
+         NULL::timestamptz AS next_attempt_at,
          'f:' || f.id::text AS item_key
     FROM backup_failure f
    WHERE f.status = 'open'

@@ -139,6 +139,7 @@ export class OutcomeRecorder {
       errorCode: failure.code,
       errorMessage: failure.message,
       attempts: entry.attempts,
+      firstFailedAt: entry.firstFailedAt,
       recordCiphertext: entry.recordCiphertext,
       sealedAs: 'pending-backup',
       deadLetter: { topic: this.dlqTopic },
@@ -164,6 +165,7 @@ export class OutcomeRecorder {
       errorCode: failure.code,
       errorMessage: failure.message,
       attempts: result.attempts,
+      ...(result.firstFailedAt ? { firstFailedAt: result.firstFailedAt } : {}),
       // Under the workspace it is attributed to (and stored with), so its admins can replay it.
       recordCiphertext: await this.sealer.seal(record, 'backup-failure', workspaceId),
       deadLetter: {

@@ -175,6 +175,7 @@ describe('PendingRetryWorker', () => {
         errorCode: 'KEY_FORBIDDEN',
         recordCiphertext: sealed,
         sealedAs: 'pending-backup',
+        firstFailedAt: new Date('2026-01-01T00:00:00Z'),
       }),
     ]);
     expect(ctx.deadLetter.published).toHaveLength(0);
@@ -206,7 +207,10 @@ describe('PendingRetryWorker', () => {
     });
     expect(ctx.deadLetter.published[0].failure.message).toMatch(/gave up after 1 attempts/);
     expect(ctx.store.pending.size).toBe(0);
-    expect(ctx.store.failures).toHaveLength(1);
+    expect(ctx.store.failures).toEqual([
+      // The failure keeps when the backup first failed, 25 hours before it was given up.
+      expect.objectContaining({ firstFailedAt: new Date('2026-01-01T00:00:00Z') }),
+    ]);
   });
 
   it('dead-letters a parked record that no longer decodes, once, and concludes its entry', async () => {

@@ -42,6 +42,8 @@ export interface FailureRecord {
   readonly errorCode: string;
   readonly errorMessage: string;
   readonly attempts: number;
+  /** When its backup first failed (a parked backup's first failure); now when it failed at once. */
+  readonly firstFailedAt?: Date;
   readonly recordCiphertext: string;
   /**
    * How `recordCiphertext` is sealed: `backup-failure` unless the record could not be opened to be

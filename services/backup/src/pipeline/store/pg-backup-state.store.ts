@@ -338,8 +338,8 @@ async function insertFailures(manager: EntityManager, write: OutcomeWrite): Prom
       `INSERT INTO backup_failure
               (workspace_id, account_id, version, event_id, source_topic, source_partition, source_offset,
                error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic, dlq_partition, dlq_offset,
-               record_purpose)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+               record_purpose, first_failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, coalesce($17::timestamptz, now()))
        ON CONFLICT (source_topic, source_partition, source_offset) DO NOTHING`,
       [
         failure.workspaceId ?? null,
@@ -358,6 +358,7 @@ async function insertFailures(manager: EntityManager, write: OutcomeWrite): Prom
         failure.deadLetter.partition ?? null,
         failure.deadLetter.offset ?? null,
         failure.sealedAs ?? 'backup-failure',
+        failure.firstFailedAt ?? null,
       ],
     );
   }

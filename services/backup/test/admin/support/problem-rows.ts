@@ -14,6 +14,8 @@ export interface FailureRowInput {
   readonly message: string;
   readonly attempts?: number;
   readonly createdAt?: Date;
+  /** A parked backup given up: earlier than createdAt. Unset = as rows written before the column (createdAt). */
+  readonly firstFailedAt?: Date;
   readonly status?: 'open' | 'replayed' | 'resolved';
 }
 
@@ -22,8 +24,9 @@ export async function insertFailureRow(dataSource: DataSource, row: FailureRowIn
   const offset = nextOffset++;
   const [inserted] = await dataSource.query<{ id: string }[]>(
     `INSERT INTO backup_failure (workspace_id, account_id, version, event_id, source_topic, source_partition, source_offset,
-                                 error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic, status, created_at)
-     VALUES ($1, $2, $3, $4, 'problems-src', 0, $5, $6, $7, $8, $9, 'sealed-stand-in', 'problems-dlq', $10, $11)
+                                 error_class, error_code, error_message, attempts, record_ciphertext, dlq_topic, status, created_at,
+                                 first_failed_at)
+     VALUES ($1, $2, $3, $4, 'problems-src', 0, $5, $6, $7, $8, $9, 'sealed-stand-in', 'problems-dlq', $10, $11, $12)
      RETURNING id`,
     [
       row.workspaceId,
@@ -37,6 +40,7 @@ export async function insertFailureRow(dataSource: DataSource, row: FailureRowIn
       row.attempts ?? 1,
       row.status ?? 'open',
       row.createdAt ?? new Date(),
+      row.firstFailedAt ?? null,
     ],
   );
   return String(inserted?.id);

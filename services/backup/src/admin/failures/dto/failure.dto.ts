@@ -84,6 +84,13 @@ export class FailureDto {
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When its backup first failed: earlier than createdAt for a parked backup that used up its retry budget.',
+  })
+  firstFailedAt!: string;
+
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   replayedAt!: string | null;
 
