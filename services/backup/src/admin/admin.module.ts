@@ -62,6 +62,7 @@ import { buildOpenApiDocument, DOCUMENT_CONFIG } from './openapi/openapi.documen
 import { VaultBackupsController } from './operator/vault-backups.controller';
 import { VaultBackupsService } from './operator/vault-backups.service';
 import { WorkspaceCheckLimiter } from './rate-limit/workspace-check.limiter';
+import { ConsumerProgress } from './replay-jobs/consumer-progress';
 import { DeadLetterImporter } from './replay-jobs/dead-letter.importer';
 import { OperatorReplayJobsController } from './replay-jobs/operator-replay-jobs.controller';
 import { PgReplayJobStore } from './replay-jobs/pg-replay-job.store';
@@ -187,6 +188,7 @@ export class AdminModule implements NestModule {
         ReplayProducer,
         FailureReplayService,
         DeadLetterImporter,
+        ConsumerProgress,
         ReplayJobsService,
         ReplayJobRunner,
         AuditLogService,

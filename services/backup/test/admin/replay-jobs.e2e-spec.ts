@@ -323,7 +323,22 @@ describe('replay jobs: dry run, rate-limited job, progress, cancel, resume, repo
     ).toEqual(['extra']);
     expect(fieldsOf(expectProblem(await post({ selection: {} }), 400, 'VALIDATION_FAILED'))).toEqual([
       'selection',
-    ]);
+    ]); // Found by schemathesis: a missing or null selection, or a null option, is a 400, never a 500.
+    expect(fieldsOf(expectProblem(await post({}), 400, 'VALIDATION_FAILED'))).toContain('selection');
+    expect(fieldsOf(expectProblem(await post({ selection: null }), 400, 'VALIDATION_FAILED'))).toContain(
+      'selection',
+    );
+    expect(
+      fieldsOf(
+        expectProblem(await post({ selection: { filter: {} }, dryRun: null }), 400, 'VALIDATION_FAILED'),
+      ),
+    ).toEqual(['dryRun']);
+    expect(
+      fieldsOf(
+        expectProblem(await post({ selection: { filter: { code: null } } }), 400, 'VALIDATION_FAILED'),
+      ),
+    ).toEqual(['selection.filter.code']);
+
     expect(
       fieldsOf(
         expectProblem(
@@ -485,6 +500,52 @@ describe('replay jobs: dry run, rate-limited job, progress, cancel, resume, repo
           actor: { sub: 'sre-dlq', role: 'operator_replay' },
         }),
       ]),
+    );
+  }, 120_000);
+
+  it('a backup turned off during a job stops the job (cancelled by the service, audited); what it produced settles as applied or not written', async () => {
+    const { workspace, token } = await enabledWorkspace();
+    await harness.insertAccountFailures(
+      workspace,
+      Array.from({ length: 20 }, (_, index) => accountContent(workspace, `acc-off-${index}`, 1)),
+    );
+    const created = expectStatus(
+      await harness.request('POST', jobsOf(workspace), {
+        token,
+        body: { selection: { filter: {} }, ratePerSecond: 2 },
+      }),
+      202,
+    );
+    const id = created.body.id as string;
+    await waitFor(async () => (await job(workspace, id, token)).progress.replayed >= 2, {
+      timeoutMs: 30_000,
+      description: 'two records replayed',
+    });
+    const owner = await harness.tokenFor(workspace, 'owner');
+    expectStatus(await harness.request('POST', `${base(workspace)}/disable`, { token: owner }), 200);
+
+    const stopped = await settled(workspace, id, token);
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.progress.toDo).toBeGreaterThan(0);
+    const outcome = stopped.outcome as Job['outcome'] & { notWritten: number };
+    expect(outcome.applied + outcome.notWritten).toBe(stopped.progress.replayed);
+    const audit = expectStatus(
+      await harness.request('GET', `${base(workspace)}/audit-log`, { token: owner }),
+      200,
+    );
+    expect(audit.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'replay-job-cancelled',
+          actor: { sub: 'vault-backup', role: 'system' },
+          details: expect.objectContaining({ jobId: id, reason: 'backup-not-enabled' }),
+        }),
+      ]),
+    );
+    expectProblem(
+      await harness.request('POST', `${jobsOf(workspace)}/${id}/resume`, { token }),
+      409,
+      'BACKUP_NOT_ENABLED',
     );
   }, 120_000);
 });

@@ -114,6 +114,8 @@ export interface ReplayOutcome {
   readonly failedAgain: number;
   readonly parked: number;
   readonly inFlight: number;
+  /** Processed without a write (the backup was off when it arrived); absent from older servers. */
+  readonly notWritten?: number;
 }
 
 export interface ReplayJob {

@@ -8,7 +8,8 @@ export function isSettled(job: ReplayJob): boolean {
 
 /**
  * 0 only when every item was applied or skipped: an item that could not be produced, failed again,
- * is parked, still in flight (a timeout) or never done (a cancel) makes it a partial failure (3).
+ * is parked, was not written (the backup was off), still in flight (a timeout) or never done (a
+ * cancel) makes it a partial failure (3).
  */
 export function exitCodeOf(job: ReplayJob): ExitCode {
   const { progress, outcome } = job;
@@ -18,6 +19,7 @@ export function exitCodeOf(job: ReplayJob): ExitCode {
     progress.toDo === 0 &&
     outcome.failedAgain === 0 &&
     outcome.parked === 0 &&
-    outcome.inFlight === 0;
+    outcome.inFlight === 0 &&
+    (outcome.notWritten ?? 0) === 0;
   return clean ? EXIT.ok : EXIT.partial;
 }

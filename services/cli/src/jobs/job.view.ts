@@ -12,7 +12,7 @@ export function renderJob(job: ReplayJob): string {
     `job ${job.id} (${job.kind}${job.workspaceId === null ? '' : `, workspace ${job.workspaceId}`}): ${job.status}`,
     `  created ${job.createdAt} by ${job.createdBy.sub} (${job.createdBy.role}), ${job.ratePerSecond}/s${job.finishedAt === null ? '' : `, finished ${job.finishedAt}`}`,
     `  items    total ${p.total}  replayed ${p.replayed}  skipped ${p.skipped}  failed ${p.failed}  to do ${p.toDo}`,
-    `  outcome  applied ${o.applied}  failed again ${o.failedAgain}  parked ${o.parked}  in flight ${o.inFlight}`,
+    `  outcome  applied ${o.applied}  failed again ${o.failedAgain}  parked ${o.parked}  in flight ${o.inFlight}  not written ${o.notWritten ?? 0}`,
   ].join('\n');
 }
 

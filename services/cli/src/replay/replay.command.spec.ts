@@ -75,7 +75,9 @@ describe('replay', () => {
       selection: { failureIds: ['f-1', 'f-3'] },
       ratePerSecond: 5,
     });
-    expect(runtime.out()).toContain('outcome  applied 3  failed again 0  parked 0  in flight 0');
+    expect(runtime.out()).toContain(
+      'outcome  applied 3  failed again 0  parked 0  in flight 0  not written 0',
+    );
     expect(runtime.sleeps).toEqual([1_000, 1_000, 1_000]);
   });
 
@@ -83,6 +85,7 @@ describe('replay', () => {
     ['an item failed again', finished({ failedAgain: 1, applied: 2 })],
     ['an item could not be produced', finished({}, 1)],
     ['an item is parked', finished({ parked: 1, applied: 2 })],
+    ['an item was not written (the backup was turned off)', finished({ notWritten: 1, applied: 2 })],
   ])('exits 3 when %s', async (_case, end) => {
     createAnswers();
     api.on('GET', `${JOBS}/job-1`, { body: end });

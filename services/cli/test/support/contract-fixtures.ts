@@ -37,7 +37,7 @@ export function job(
     createdAt: '2026-12-03T12:00:00.000Z',
     finishedAt: status === 'running' ? null : '2026-12-03T12:00:05.000Z',
     progress: { total: 4, done: 0, toDo: 4, failed: 0, replayed: 0, skipped: 0, ...progress },
-    outcome: { applied: 0, failedAgain: 0, parked: 0, inFlight: 0, ...outcome },
+    outcome: { applied: 0, failedAgain: 0, parked: 0, inFlight: 0, notWritten: 0, ...outcome },
   };
 }
 

@@ -4,7 +4,7 @@ import { BACKUP_CONFIG } from '../../config/backup.config';
 import { DATA_CIPHER } from '../../crypto/crypto.tokens';
 import { CYBERARK_CLIENT_FACTORY } from '../../cyberark/cyberark.tokens';
 import { DATA_SOURCE } from '../../database/database.tokens';
-import { RECORD_PRODUCER, TOPIC_LIMITS, TOPIC_RANGE_READER } from '../../kafka/kafka.tokens';
+import { KAFKA_ADMIN, RECORD_PRODUCER, TOPIC_LIMITS, TOPIC_RANGE_READER } from '../../kafka/kafka.tokens';
 import { KEY_VAULT_CONNECTIONS } from '../../key-vault/key-vault.tokens';
 import { WORKSPACE_KEYS } from '../../key-vault/workspace-keys.port';
 import { METRICS_REGISTRY } from '../../metrics/metrics.tokens';
@@ -18,6 +18,7 @@ const STUBBED_TOKENS = [
   METRICS_REGISTRY,
   CYBERARK_CLIENT_FACTORY,
   RECORD_PRODUCER,
+  KAFKA_ADMIN,
   TOPIC_LIMITS,
   TOPIC_RANGE_READER,
   WORKSPACE_TARGETS,

@@ -18,6 +18,7 @@ import {
 import {
   type BatchResult,
   type ClaimedJob,
+  type DeliveredItem,
   type DueItem,
   type FailureSelection,
   type HandledItem,
@@ -402,8 +403,24 @@ export class PgReplayJobStore implements ReplayJobStore {
     });
   }
 
+  async inFlight(jobId: string): Promise<DeliveredItem[]> {
+    const rows = await this.read<{ seq: number; topic: string; partition: number; offset: string }>(
+      `SELECT seq, delivered_topic AS topic, delivered_partition AS partition, delivered_offset::text AS offset
+         FROM replay_job_item i
+        WHERE i.job_id = $1 AND i.state = 'replayed' AND ${ITEM_OUTCOME} = 'in-flight'`,
+      [jobId],
+      'reading replayed records in flight',
+    );
+    return rows;
+  }
+
   async claim(owner: string, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
-    const rows = await this.update<{ id: string; rate_per_second: number }>(
+    const rows = await this.update<{
+      id: string;
+      kind: ReplayJob['kind'];
+      rate_per_second: number;
+      workspace_id: string | null;
+    }>(
       `UPDATE replay_job SET lease_owner = $1, lease_until = clock_timestamp() + make_interval(secs => $2::double precision / 1000)
         WHERE id IN (
           SELECT id FROM replay_job
@@ -411,11 +428,16 @@ export class PgReplayJobStore implements ReplayJobStore {
            ORDER BY created_at
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
-        RETURNING id, rate_per_second`,
+        RETURNING id, rate_per_second, kind, workspace_id`,
       [owner, leaseMs, limit],
       'claiming replay jobs',
     );
-    return rows.map((row) => ({ id: row.id, ratePerSecond: row.rate_per_second }));
+    return rows.map((row) => ({
+      id: row.id,
+      ratePerSecond: row.rate_per_second,
+      workspaceId: row.workspace_id,
+      kind: row.kind,
+    }));
   }
 
   async release(owner: string): Promise<void> {
@@ -637,6 +659,7 @@ function toJob(row: JobRow): ReplayJob {
       failedAgain: row.failed_again,
       parked: row.parked,
       inFlight: row.in_flight,
+      notWritten: 0,
     },
   };
 }

@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { describeError, isRetriable } from '@vault-backup/errors';
-import { ADMIN_CONFIG, ADMIN_METRICS, REPLAY_JOB_STORE } from '../admin.tokens';
+import { ADMIN_CONFIG, ADMIN_METRICS, CONFIGURATION_STORE, REPLAY_JOB_STORE } from '../admin.tokens';
+import { type ConfigurationStore } from '../configuration/configuration.store';
 import { type AdminMetrics } from '../http/admin.metrics';
 import { type AdminConfig } from '../admin.config';
 import { type EachOutcome, ReplayProducer, type SealedRecord } from '../failures/replay-producer';
@@ -19,6 +20,9 @@ import {
   type ReplayJobStore,
 } from './replay-job.store';
 import { RateBudget } from './replay-rate.budget';
+
+/** Who cancels a job the service stopped itself. */
+const SYSTEM_ACTOR = { sub: 'vault-backup', role: 'system', requestId: 'replay-job-runner' } as const;
 
 /** Jobs advanced per round by one replica, and records per batch (one transaction). */
 const JOBS_PER_ROUND = 8;
@@ -46,6 +50,7 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly producer: ReplayProducer,
     @Inject(ADMIN_CONFIG) private readonly config: AdminConfig,
     @Inject(ADMIN_METRICS) private readonly metrics: AdminMetrics,
+    @Inject(CONFIGURATION_STORE) private readonly configurations: ConfigurationStore,
     private readonly logger: PinoLogger,
   ) {
     this.budget = new RateBudget();
@@ -112,6 +117,7 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Batches while the job's budget allows; the rest waits for the next round. */
   private async advance(job: ClaimedJob): Promise<number> {
+    if (await this.backupTurnedOff(job)) return 0;
     let handled = 0;
     while (!this.stopped) {
       const limit = this.budget.take(job.id, job.ratePerSecond, MAX_BATCH);
@@ -132,14 +138,40 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     return handled;
   }
 
-  private async handle({ due }: ReplayBatch): Promise<HandledItem[]> {
+  /**
+   * A workspace's backup turned off while its job ran: what is produced now would only be counted as
+   * skipped, so the job is cancelled (audited, by the service) and can be resumed once it is enabled again.
+   */
+  private async backupTurnedOff(job: ClaimedJob): Promise<boolean> {
+    if (job.kind !== 'failures' || job.workspaceId === null) return false;
+    const configuration = await this.configurations.find(job.workspaceId);
+    if (configuration?.status === 'enabled') return false;
+    const workspaceId = job.workspaceId;
+    await this.store.cancel(job.id, SYSTEM_ACTOR, (current) => ({
+      workspaceId,
+      actor: SYSTEM_ACTOR,
+      action: 'replay-job-cancelled',
+      details: { jobId: job.id, reason: 'backup-not-enabled', progress: current.progress },
+    }));
+    this.budget.forget(job.id);
+    this.logger.warn(
+      { event: 'replay-job.cancelled', jobId: job.id, workspaceId, reason: 'backup-not-enabled' },
+      'replay job cancelled: the backup is not enabled any more; resume it once it is',
+    );
+    return true;
+  }
+
+  private async handle({ job, due }: ReplayBatch): Promise<HandledItem[]> {
     const toProduce = due.filter((item) => item.skip === null);
     const outcomes = await this.producer.produceEach(toProduce.map(sealedOf));
     const produced = new Map(toProduce.map((item, index) => [item.seq, outcomes[index]]));
-    return due.map((item) => {
+    const handled = due.map((item): HandledItem => {
       if (item.skip !== null) return { seq: item.seq, state: 'skipped', reason: item.skip };
       return handledAs(item, produced.get(item.seq) as EachOutcome);
     });
+    // Counted when produced: a batch rolled back is produced again, and then counted again.
+    for (const item of handled) this.metrics.replayItems.inc({ kind: job.kind, state: item.state });
+    return handled;
   }
 }
 

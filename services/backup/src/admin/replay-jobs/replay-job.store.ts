@@ -78,7 +78,17 @@ export type BatchResult = { readonly handled: number; readonly finished: boolean
 
 export interface ClaimedJob {
   readonly id: string;
+  readonly kind: ReplayJobKind;
   readonly ratePerSecond: number;
+  readonly workspaceId: string | null;
+}
+
+/** A replayed item and where its record was delivered. */
+export interface DeliveredItem {
+  readonly seq: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
 }
 
 export interface JobPosition {
@@ -124,6 +134,8 @@ export interface ReplayJobStore {
   ): Promise<ReplayJob | null>;
   /** cancelled → running; 'active' when another job of the scope runs, null when not cancelled. */
   resume(jobId: string, audit: (job: ReplayJob) => AuditEntryInput): Promise<ReplayJob | 'active' | null>;
+  /** The replayed items whose outcome is not known yet (no write, failure or parked retry of them). */
+  inFlight(jobId: string): Promise<DeliveredItem[]>;
   /** Leases up to `limit` running jobs that no live replica holds (or that `owner` holds already). */
   claim(owner: string, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
   /** Gives up the lease (shutdown), so another replica continues at once. */

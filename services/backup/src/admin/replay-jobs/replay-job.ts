@@ -13,8 +13,12 @@ export type ReplayItemReason =
   | 'produce-rejected'
   | 'original-omitted';
 
-/** What became of a replayed item, read when asked. */
-export const REPLAY_OUTCOMES = ['applied', 'failed-again', 'parked', 'in-flight'] as const;
+/**
+ * What became of a replayed item, read when asked: `not-written` when the consumer has processed it
+ * (its group committed past it) without a write, a failure or a parked retry — the backup was turned
+ * off meanwhile, so the pipeline only counted it as skipped.
+ */
+export const REPLAY_OUTCOMES = ['applied', 'failed-again', 'parked', 'in-flight', 'not-written'] as const;
 export type ReplayOutcome = (typeof REPLAY_OUTCOMES)[number];
 
 /** Filters over a workspace's open failures, as the problems view applies them. */
@@ -63,6 +67,7 @@ export interface ReplayOutcomeCounts {
   readonly failedAgain: number;
   readonly parked: number;
   readonly inFlight: number;
+  readonly notWritten: number;
 }
 
 export interface ReplayJob {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isRetriable } from '@vault-backup/errors';
 import { type AuditAction } from '@vault-backup/persistence';
 import { ADMIN_CONFIG, CONFIGURATION_STORE, REPLAY_JOB_STORE } from '../admin.tokens';
 import { type AdminConfig } from '../admin.config';
@@ -15,6 +16,7 @@ import {
 import { DEFAULT_PAGE_SIZE } from '../http/dto/page-query.dto';
 import { type Actor } from '../http/request-context';
 import { decodeCursor, encodeCursor } from '../paging/cursor';
+import { ConsumerProgress } from './consumer-progress';
 import { DeadLetterImporter } from './dead-letter.importer';
 import {
   type CreateDeadLetterReplayJobDto,
@@ -34,7 +36,7 @@ import {
   type ReplaySelection,
 } from './replay-job';
 import { toItemDto, toJobDto, toPlanDto } from './replay-job.mapper';
-import { type PlannedItem, type ReplayJobStore } from './replay-job.store';
+import { type DeliveredItem, type PlannedItem, type ReplayJobStore } from './replay-job.store';
 
 /** Whose failures a job replays: one workspace's, or (operators) those attributed to none. */
 export type FailureScope = { readonly workspaceId: string } | 'unattributed';
@@ -59,6 +61,7 @@ export class ReplayJobsService {
     @Inject(CONFIGURATION_STORE) private readonly configurations: ConfigurationStore,
     private readonly producer: ReplayProducer,
     private readonly deadLetters: DeadLetterImporter,
+    private readonly consumer: ConsumerProgress,
     @Inject(ADMIN_CONFIG) private readonly config: AdminConfig,
   ) {}
 
@@ -96,7 +99,7 @@ export class ReplayJobsService {
       ],
     );
     if (job === null) throw await this.activeJobConflict(auditScope);
-    return { job: toJobDto(job) };
+    return { job: await this.view(job) };
   }
 
   /**
@@ -140,11 +143,11 @@ export class ReplayJobsService {
       ],
     );
     if (job === null) throw await this.activeJobConflict(DEAD_LETTER_SCOPE);
-    return { job: toJobDto(job) };
+    return { job: await this.view(job) };
   }
 
   async get(jobId: string, scope: JobScope): Promise<ReplayJobDto> {
-    return toJobDto(await this.findIn(jobId, scope));
+    return this.view(await this.findIn(jobId, scope));
   }
 
   async list(scope: JobScope, query: ReplayJobsQueryDto): Promise<ReplayJobPageDto> {
@@ -157,7 +160,7 @@ export class ReplayJobsService {
       ...(match ? { after: { createdAtMicros: String(match[1]), id: String(match[2]) } } : {}),
     });
     return {
-      items: page.items.map(toJobDto),
+      items: await Promise.all(page.items.map((job) => this.view(job))),
       nextCursor: page.next === null ? null : encodeCursor(`${page.next.createdAtMicros}:${page.next.id}`),
     };
   }
@@ -165,14 +168,24 @@ export class ReplayJobsService {
   async items(jobId: string, scope: JobScope, query: ReplayItemsQueryDto): Promise<ReplayItemPageDto> {
     await this.findIn(jobId, scope);
     const after = decodeCursor(query.cursor, SEQ);
+    const wanted = query.outcome;
     const page = await this.store.items(jobId, {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       ...(query.state ? { state: query.state } : {}),
-      ...(query.outcome ? { outcome: query.outcome } : {}),
+      // `not-written` is an in-flight item the consumer has processed: told apart below.
+      ...(wanted ? { outcome: wanted === 'not-written' ? 'in-flight' : wanted } : {}),
       ...(after ? { afterSeq: Number(after) } : {}),
     });
+    const processed = await this.processedSafely(
+      page.items.flatMap((item) =>
+        item.outcome === 'in-flight' && item.deliveredTo ? [{ seq: item.seq, ...item.deliveredTo }] : [],
+      ),
+    );
+    const items = page.items
+      .map((item) => (processed.has(item.seq) ? { ...item, outcome: 'not-written' as const } : item))
+      .filter((item) => wanted === undefined || item.outcome === wanted);
     return {
-      items: page.items.map(toItemDto),
+      items: items.map(toItemDto),
       nextCursor: page.next === null ? null : encodeCursor(String(page.next)),
     };
   }
@@ -189,7 +202,7 @@ export class ReplayJobsService {
         'the replay job is not running: it already ended',
       );
     }
-    return toJobDto(cancelled);
+    return this.view(cancelled);
   }
 
   async resume(jobId: string, scope: JobScope, actor: Actor): Promise<ReplayJobDto> {
@@ -205,7 +218,7 @@ export class ReplayJobsService {
         `only a cancelled job can be resumed; this one is ${job.status}`,
       );
     }
-    return toJobDto(resumed);
+    return this.view(resumed);
   }
 
   private async select(workspaceId: string | null, selection: ReplaySelection): Promise<PlannedItem[]> {
@@ -258,6 +271,26 @@ export class ReplayJobsService {
       ]);
     }
     return requested;
+  }
+
+  /** The job as answered: in-flight records the consumer already processed count as not written. */
+  private async view(job: ReplayJob): Promise<ReplayJobDto> {
+    if (job.outcome.inFlight === 0) return toJobDto(job);
+    const notWritten = (await this.processedSafely(await this.store.inFlight(job.id))).size;
+    return toJobDto({
+      ...job,
+      outcome: { ...job.outcome, inFlight: job.outcome.inFlight - notWritten, notWritten },
+    });
+  }
+
+  /** Processed items of `delivered`; none when the broker cannot say right now (in flight is then the safe answer). */
+  private async processedSafely(delivered: readonly DeliveredItem[]): Promise<Set<number>> {
+    try {
+      return await this.consumer.processed(delivered);
+    } catch (error) {
+      if (isRetriable(error)) return new Set();
+      throw error;
+    }
   }
 
   private async findIn(jobId: string, scope: JobScope): Promise<ReplayJob> {

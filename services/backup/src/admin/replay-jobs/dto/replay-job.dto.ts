@@ -5,9 +5,11 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsUUID,
   Matches,
@@ -18,6 +20,7 @@ import {
 import { ERROR_CLASSES } from '../../../pipeline/domain/backup-failure';
 import { ACCOUNT_ID_PATTERN, ERROR_CODE_PATTERN } from '../../failures/dto/problem.dto';
 import { WORKSPACE_ID_PATTERN } from '../../auth/principal';
+import { OptionalNotNull } from '../../http/dto/optional-not-null.decorator';
 import { PageQueryDto } from '../../http/dto/page-query.dto';
 import { WorkspaceParamsDto } from '../../http/dto/route-params.dto';
 import { REPLAY_ITEM_STATES, REPLAY_JOB_STATUSES, REPLAY_OUTCOMES } from '../replay-job';
@@ -28,27 +31,27 @@ const OFFSET_PATTERN = /^\d{1,19}$/;
 
 export class FailureFilterDto {
   @ApiPropertyOptional({ enum: ERROR_CLASSES, example: 'invalid-property' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(ERROR_CLASSES)
   errorClass?: (typeof ERROR_CLASSES)[number];
 
   @ApiPropertyOptional({ example: 'PASWS164E', pattern: ERROR_CODE_PATTERN.source })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(ERROR_CODE_PATTERN, { message: 'must be 1-64 letters, digits or underscores' })
   code?: string;
 
   @ApiPropertyOptional({ example: 'acc-42', pattern: ACCOUNT_ID_PATTERN.source })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(ACCOUNT_ID_PATTERN, { message: 'must be 1-64 letters, digits, underscores or hyphens' })
   accountId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Last failure at or after (RFC 3339).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'must be an RFC 3339 date-time' })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Last failure at or before (RFC 3339).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'must be an RFC 3339 date-time' })
   to?: string;
 }
@@ -61,7 +64,7 @@ export class FailureSelectionDto {
     maxItems: MAX_FAILURE_IDS,
     description: 'Failure ids of this workspace. Each is replaced by its account’s newest open failure.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_FAILURE_IDS)
@@ -72,7 +75,8 @@ export class FailureSelectionDto {
     type: () => FailureFilterDto,
     description: 'Every open failure matching all given fields; `{}` = every open failure.',
   })
-  @IsOptional()
+  @OptionalNotNull()
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => FailureFilterDto)
   filter?: FailureFilterDto;
@@ -84,6 +88,8 @@ export class CreateReplayJobDto {
     description: 'Exactly one of `failureIds` and `filter`.',
     example: { filter: { errorClass: 'invalid-property' } },
   })
+  @IsDefined({ message: 'is required' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => FailureSelectionDto)
   selection!: FailureSelectionDto;
@@ -92,7 +98,7 @@ export class CreateReplayJobDto {
     default: false,
     description: 'Plan only: say what would be replayed, write and produce nothing.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   dryRun?: boolean;
 
@@ -101,7 +107,7 @@ export class CreateReplayJobDto {
     description: 'Records handled per second (at most REPLAY_JOB_MAX_RATE; default REPLAY_JOB_DEFAULT_RATE).',
     example: 20,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt({ message: 'must be an integer' })
   @Min(1)
   @Max(10_000)
@@ -128,29 +134,31 @@ export class DeadLetterRangeDto {
     pattern: WORKSPACE_ID_PATTERN.source,
     description: 'Only dead letters of this workspace.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(WORKSPACE_ID_PATTERN, { message: 'must be 1-64 letters, digits, dots, underscores or hyphens' })
   workspaceId?: string;
 
   @ApiPropertyOptional({ description: 'Only dead letters that name no workspace.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   unattributed?: boolean;
 }
 
 export class CreateDeadLetterReplayJobDto {
   @ApiProperty({ type: () => DeadLetterRangeDto })
+  @IsDefined({ message: 'is required' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => DeadLetterRangeDto)
   selection!: DeadLetterRangeDto;
 
   @ApiPropertyOptional({ default: false, description: 'Plan only: nothing is produced.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   dryRun?: boolean;
 
   @ApiPropertyOptional({ minimum: 1, example: 20 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt({ message: 'must be an integer' })
   @Min(1)
   @Max(10_000)
@@ -253,6 +261,11 @@ export class ReplayOutcomeDto {
   @ApiProperty({ description: 'The replayed record failed again.' }) failedAgain!: number;
   @ApiProperty({ description: 'Waiting for an automatic retry.' }) parked!: number;
   @ApiProperty({ description: 'Produced, not processed yet.' }) inFlight!: number;
+  @ApiProperty({
+    description:
+      'Processed without a write, a failure or a parked retry: the backup was off when it arrived (the event was only counted as skipped). Replay again once it is enabled.',
+  })
+  notWritten!: number;
 }
 
 export class ReplayJobDto {
