@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.local-stack/**',
+      '.cache/**',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

@@ -80,7 +80,7 @@ export async function buildOpenApiDocument(root: DynamicModule, scanned: Type): 
       operationIdFactory: (controllerKey, methodKey) =>
         `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
     });
-    return sortKeys(withHeaders(document)) as OpenAPIObject;
+    return sortKeys(withClosedRequestBodies(withHeaders(document))) as OpenAPIObject;
   } finally {
     await app.close();
   }
@@ -101,6 +101,41 @@ function withHeaders(document: OpenAPIObject): OpenAPIObject {
 }
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
+
+type SchemaNode = Record<string, unknown>;
+
+/**
+ * The validation pipe refuses unknown body fields (`forbidNonWhitelisted`): every object schema a
+ * request body reaches (through `$ref`, properties, items, allOf/oneOf/anyOf) says so with
+ * `additionalProperties: false`, so generated clients and fuzzers (schemathesis) send what is accepted.
+ */
+function withClosedRequestBodies(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaNode>;
+  const closed = new Set<SchemaNode>();
+  const close = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || closed.has(node as SchemaNode)) return;
+    const schema = node as SchemaNode;
+    closed.add(schema);
+    const ref = schema.$ref;
+    if (typeof ref === 'string') return close(schemas[ref.replace('#/components/schemas/', '')]);
+    if (schema.type === 'object' || schema.properties !== undefined) {
+      schema.additionalProperties ??= false;
+      for (const property of Object.values((schema.properties ?? {}) as Record<string, unknown>))
+        close(property);
+    }
+    close(schema.items);
+    for (const key of ['allOf', 'oneOf', 'anyOf'] as const)
+      for (const part of (schema[key] ?? []) as unknown[]) close(part);
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const body = item[method]?.requestBody;
+      if (body === undefined || '$ref' in body) continue;
+      for (const media of Object.values(body.content)) close(media.schema);
+    }
+  }
+  return document;
+}
 
 /** Object keys sorted at every level, arrays kept in order: the same API always serialises the same way. */
 export function sortKeys(value: unknown): unknown {

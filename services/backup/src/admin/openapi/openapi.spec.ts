@@ -18,3 +18,39 @@ describe('the committed OpenAPI document', () => {
     expect(canonical(first)).toBe(canonical(second));
   });
 });
+
+describe('request bodies in the document', () => {
+  it('refuse unknown fields like the validation pipe does (additionalProperties: false), nested objects too', async () => {
+    const document = await buildAdminApiDocument();
+    type Node = {
+      $ref?: string;
+      type?: string;
+      properties?: Record<string, Node>;
+      items?: Node;
+      additionalProperties?: unknown;
+    };
+    const schemas = (document.components?.schemas ?? {}) as Record<string, Node>;
+    const pending = Object.values(document.paths).flatMap((item) =>
+      (['put', 'post', 'patch'] as const).flatMap((method) => {
+        const body = item[method]?.requestBody;
+        if (body === undefined || '$ref' in body) return [];
+        return Object.values(body.content).map((media) => String((media.schema as Node).$ref));
+      }),
+    );
+    expect(pending.length).toBeGreaterThan(3);
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const name = String(pending.pop()).replace('#/components/schemas/', '');
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const schema = schemas[name] ?? {};
+      if (schema.type === 'object' || schema.properties !== undefined)
+        expect({ name, additionalProperties: schema.additionalProperties }).toEqual({
+          name,
+          additionalProperties: false,
+        });
+      for (const property of Object.values(schema.properties ?? {}))
+        for (const ref of [property.$ref, property.items?.$ref]) if (ref !== undefined) pending.push(ref);
+    }
+  });
+});
