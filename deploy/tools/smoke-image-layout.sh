@@ -98,7 +98,7 @@ if ! (cd "$WORK/context" && touch node_modules/.package-lock.json && bash script
   log "FAIL: scripts/build.sh (the build stage would fail the same way)"
   exit 1
 fi
-for entry in backup cyberark-simulator; do
+for entry in backup cyberark-simulator cli; do
   [[ -f "$WORK/context/dist/services/$entry/src/main.js" ]] || fail "dist/services/$entry/src/main.js was not built"
 done
 find "$WORK/context/dist" -name '*.tsbuildinfo*' -delete
@@ -126,6 +126,9 @@ for target in backup cyberark-simulator; do
   cp -a "$WORK/context/dist/services/$target" "$app/dist/services/$target"
   chmod -R go-w "$app"
 done
+# The backup image also carries the admin CLI (its /usr/local/bin/vault-backup runs this entry).
+cp -a "$WORK/context/dist/services/cli" "$WORK/app-backup/dist/services/cli"
+chmod -R go-w "$WORK/app-backup/dist/services/cli"
 mkdir -p "$WORK/tmp"
 chmod 1777 "$WORK/tmp"
 RUN_ENV=(env -i "PATH=$WORK/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" NODE_ENV=production "TMPDIR=$WORK/tmp" HOME=/nonexistent)
@@ -141,6 +144,27 @@ if [[ $code == 78 ]]; then
 else
   tail -20 "$WORK/exit78.log" >&2
   fail "expected exit code 78 for an empty environment, got $code (module resolution in the pruned layout?)"
+fi
+
+step "vault-backup CLI in the backup layout"
+set +e
+(cd "$WORK/app-backup" && timeout 60 "${AS_APP_USER[@]}" "${RUN_ENV[@]}" node --enable-source-maps dist/services/cli/src/main.js --help) >"$WORK/cli.log" 2>&1
+code=$?
+(cd "$WORK/app-backup" && timeout 60 "${AS_APP_USER[@]}" "${RUN_ENV[@]}" VAULT_BACKUP_API_URL=http://127.0.0.1:9 node dist/services/cli/src/main.js status --workspace ws-1) >"$WORK/cli-status.log" 2>&1
+status_code=$?
+set -e
+if [[ $code == 0 ]] && grep -q '^Usage: vault-backup' "$WORK/cli.log"; then
+  log "ok      vault-backup --help answers with production dependencies only"
+else
+  tail -20 "$WORK/cli.log" >&2
+  fail "vault-backup --help failed in the backup layout (exit $code)"
+fi
+# Without a token it must stop with its own clear error (exit 1), not a module-resolution crash.
+if [[ $status_code == 1 ]] && ! grep -q 'Cannot find module' "$WORK/cli-status.log"; then
+  log "ok      vault-backup status without a token: $(head -1 "$WORK/cli-status.log")"
+else
+  tail -20 "$WORK/cli-status.log" >&2
+  fail "vault-backup status without a token should exit 1 with a clear message, got $status_code"
 fi
 
 # ------------------------------------------------------------------------------------------------ 6. simulator
