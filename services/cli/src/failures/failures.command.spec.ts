@@ -1,34 +1,14 @@
-import { runCli } from '../cli/cli.program';
 import { EXIT } from '../cli/exit-codes';
+import { useFakeAdminApi } from '../../test/support/cli-spec.harness';
 import { counts, problemItem } from '../../test/support/contract-fixtures';
-import { FakeAdminApi } from '../../test/support/fake-admin-api';
-import { type FakeRuntime, fakeRuntime, fakeToken } from '../../test/support/fake-runtime';
 
 const PROBLEMS = '/api/v1/workspaces/ws-1/vault-backup/problems';
 
 describe('failures list', () => {
-  let api: FakeAdminApi;
-  let runtime: FakeRuntime;
-
-  beforeEach(async () => {
-    api = await FakeAdminApi.start();
-  });
-
-  afterEach(async () => {
-    runtime.cleanUp();
-    await api.close();
-  });
-
-  const run = (
-    argv: string[],
-    claims: Record<string, unknown> = { sub: 'alice', role: 'admin', workspace_id: 'ws-1' },
-  ) => {
-    runtime = fakeRuntime({ env: { VAULT_BACKUP_TOKEN: fakeToken(claims) } });
-    return runCli([...argv, '--api-url', api.url], runtime);
-  };
+  const cli = useFakeAdminApi();
 
   it('passes the filters and shows counts by class and what to do about each item', async () => {
-    api.on('GET', PROBLEMS, {
+    cli.api.on('GET', PROBLEMS, {
       body: {
         items: [problemItem('acc-1'), problemItem('acc-2', 'parked')],
         counts: counts(1, 1),
@@ -53,8 +33,8 @@ describe('failures list', () => {
       '--limit',
       '50',
     ];
-    expect(await run(argv)).toBe(EXIT.ok);
-    expect(api.requests[0].query).toEqual({
+    expect(await cli.run(argv)).toBe(EXIT.ok);
+    expect(cli.api.requests[0].query).toEqual({
       errorClass: 'invalid-property',
       code: 'PASWS167E',
       accountId: 'acc-1',
@@ -63,7 +43,7 @@ describe('failures list', () => {
       to: '2026-12-03T00:00:00Z',
       limit: '50',
     });
-    const out = runtime.out();
+    const out = cli.runtime.out();
     expect(out).toContain('2 problems: 1 failed (replay once fixed), 1 parked (retried automatically)');
     expect(out).toMatch(/invalid-property\s+1\s+1\s+2/);
     expect(out).toContain(
@@ -75,29 +55,29 @@ describe('failures list', () => {
     expect(out).toContain(
       '→ platform VaultBackupPlatform has no optional property totpSecret — add it, then replay',
     );
-    expect(runtime.err()).toBe('more on the next pages: pass --all\n');
+    expect(cli.runtime.err()).toBe('more on the next pages: pass --all\n');
   });
 
   it('with --all --json follows nextCursor and prints every item', async () => {
-    api.on(
+    cli.api.on(
       'GET',
       PROBLEMS,
       { body: { items: [problemItem('acc-1')], counts: counts(2, 0), nextCursor: 'c1' } },
       { body: { items: [problemItem('acc-2')], counts: counts(2, 0), nextCursor: null } },
     );
-    expect(await run(['failures', 'list', '--all', '--json'])).toBe(EXIT.ok);
-    const printed = JSON.parse(runtime.out()) as {
+    expect(await cli.run(['failures', 'list', '--all', '--json'])).toBe(EXIT.ok);
+    const printed = JSON.parse(cli.runtime.out()) as {
       items: { accountId: string }[];
       counts: { total: number };
     };
     expect(printed.items.map((item) => item.accountId)).toEqual(['acc-1', 'acc-2']);
     expect(printed.counts.total).toBe(2);
-    expect(api.requests[1].query).toEqual({ cursor: 'c1' });
+    expect(cli.api.requests[1].query).toEqual({ cursor: 'c1' });
   });
 
   it('operators: --all-workspaces and --unattributed use the cross-workspace routes', async () => {
     const operator = { sub: 'sre', role: 'operator' };
-    api.on('GET', '/api/v1/vault-backups/problems', {
+    cli.api.on('GET', '/api/v1/vault-backups/problems', {
       body: {
         items: [
           {
@@ -115,19 +95,21 @@ describe('failures list', () => {
         nextCursor: null,
       },
     });
-    expect(await run(['failures', 'list', '--all-workspaces'], operator)).toBe(EXIT.ok);
-    expect(runtime.out()).toMatch(/ws-a\s+3\s+1\s+4\s+2026-12-03T09:00:00.000Z\s+invalid-property:4/);
-    expect(runtime.out()).toContain('unattributed (no workspace): 2');
-    api.on('GET', '/api/v1/vault-backups/problems/unattributed', {
+    expect(await cli.run(['failures', 'list', '--all-workspaces'], { claims: operator })).toBe(EXIT.ok);
+    expect(cli.runtime.out()).toMatch(/ws-a\s+3\s+1\s+4\s+2026-12-03T09:00:00.000Z\s+invalid-property:4/);
+    expect(cli.runtime.out()).toContain('unattributed (no workspace): 2');
+    cli.api.on('GET', '/api/v1/vault-backups/problems/unattributed', {
       body: { items: [], counts: counts(0, 0), nextCursor: null },
     });
-    expect(await run(['failures', 'list', '--unattributed', '--kind', 'parked'], operator)).toBe(EXIT.ok);
-    expect(runtime.out()).toBe('no failed or parked backups\n');
+    expect(
+      await cli.run(['failures', 'list', '--unattributed', '--kind', 'parked'], { claims: operator }),
+    ).toBe(EXIT.ok);
+    expect(cli.runtime.out()).toBe('no failed or parked backups\n');
   });
 
   it('rejects a bad --kind before calling the API (exit 2)', async () => {
-    expect(await run(['failures', 'list', '--kind', 'broken'])).toBe(EXIT.usage);
-    expect(runtime.err()).toContain("error: option '--kind <kind>' argument 'broken' is invalid");
-    expect(api.requests).toHaveLength(0);
+    expect(await cli.run(['failures', 'list', '--kind', 'broken'])).toBe(EXIT.usage);
+    expect(cli.runtime.err()).toContain("error: option '--kind <kind>' argument 'broken' is invalid");
+    expect(cli.api.requests).toHaveLength(0);
   });
 });

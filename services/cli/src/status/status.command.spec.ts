@@ -1,30 +1,14 @@
-import { runCli } from '../cli/cli.program';
 import { EXIT } from '../cli/exit-codes';
-import { FakeAdminApi, problem } from '../../test/support/fake-admin-api';
-import { type FakeRuntime, fakeRuntime, fakeToken } from '../../test/support/fake-runtime';
+import { useFakeAdminApi } from '../../test/support/cli-spec.harness';
+import { problem } from '../../test/support/fake-admin-api';
 
 const counters = { openFailures: 2, skippedEvents: 1, lastSkippedAt: null };
 
 describe('status', () => {
-  let api: FakeAdminApi;
-  let runtime: FakeRuntime;
-
-  beforeEach(async () => {
-    api = await FakeAdminApi.start();
-  });
-
-  afterEach(async () => {
-    runtime.cleanUp();
-    await api.close();
-  });
-
-  const run = (argv: string[], claims: Record<string, unknown>) => {
-    runtime = fakeRuntime({ env: { VAULT_BACKUP_TOKEN: fakeToken(claims), VAULT_BACKUP_API_URL: api.url } });
-    return runCli(argv, runtime);
-  };
+  const cli = useFakeAdminApi({ apiUrlFrom: 'env' });
 
   it("shows the token's workspace by default", async () => {
-    api.on('GET', '/api/v1/workspaces/ws-1/vault-backup', {
+    cli.api.on('GET', '/api/v1/workspaces/ws-1/vault-backup', {
       body: {
         workspaceId: 'ws-1',
         status: 'enabled',
@@ -39,11 +23,13 @@ describe('status', () => {
         counters,
       },
     });
-    expect(await run(['status'], { sub: 'alice', role: 'admin', workspace_id: 'ws-1' })).toBe(EXIT.ok);
-    expect(runtime.out()).toMatch(/^workspace\s+ws-1\nstatus\s+enabled\n/);
-    expect(runtime.out()).toMatch(/safe\s+VaultBackupSafe\n/);
-    expect(runtime.out()).toMatch(/last check\s+passed at 2026-12-03T10:00:00.000Z/);
-    expect(runtime.out()).toMatch(/open failures\s+2\n/);
+    expect(await cli.run(['status'], { claims: { sub: 'alice', role: 'admin', workspace_id: 'ws-1' } })).toBe(
+      EXIT.ok,
+    );
+    expect(cli.runtime.out()).toMatch(/^workspace\s+ws-1\nstatus\s+enabled\n/);
+    expect(cli.runtime.out()).toMatch(/safe\s+VaultBackupSafe\n/);
+    expect(cli.runtime.out()).toMatch(/last check\s+passed at 2026-12-03T10:00:00.000Z/);
+    expect(cli.runtime.out()).toMatch(/open failures\s+2\n/);
   });
 
   it('lists every workspace for an operator without one, following pages with --all', async () => {
@@ -54,34 +40,38 @@ describe('status', () => {
       updatedAt: '2026-12-03T10:00:00.000Z',
       counters,
     });
-    api.on(
+    cli.api.on(
       'GET',
       '/api/v1/vault-backups',
       { body: { items: [summary('ws-a')], nextCursor: 'c1' } },
       { body: { items: [summary('ws-b')], nextCursor: null } },
     );
     expect(
-      await run(['status', '--all', '--status', 'enabled', '--json'], { sub: 'sre', role: 'operator' }),
+      await cli.run(['status', '--all', '--status', 'enabled', '--json'], {
+        claims: { sub: 'sre', role: 'operator' },
+      }),
     ).toBe(EXIT.ok);
-    expect(api.requests.map((request) => request.query)).toEqual([
+    expect(cli.api.requests.map((request) => request.query)).toEqual([
       { status: 'enabled' },
       { status: 'enabled', cursor: 'c1' },
     ]);
-    const printed = JSON.parse(runtime.out()) as { items: { workspaceId: string }[]; nextCursor: null };
+    const printed = JSON.parse(cli.runtime.out()) as { items: { workspaceId: string }[]; nextCursor: null };
     expect(printed.items.map((item) => item.workspaceId)).toEqual(['ws-a', 'ws-b']);
     expect(printed.nextCursor).toBeNull();
   });
 
   it('prints a problem as "title: detail" on stderr and exits 1', async () => {
-    api.on(
+    cli.api.on(
       'GET',
       '/api/v1/workspaces/ws-9/vault-backup',
       problem(404, 'NOT_FOUND', 'Not found', 'no vault backup for workspace ws-9'),
     );
-    expect(await run(['status', '-w', 'ws-9'], { sub: 'alice', role: 'admin', workspace_id: 'ws-1' })).toBe(
-      EXIT.error,
-    );
-    expect(runtime.err()).toBe('error: Not found: no vault backup for workspace ws-9\n');
-    expect(runtime.out()).toBe('');
+    expect(
+      await cli.run(['status', '-w', 'ws-9'], {
+        claims: { sub: 'alice', role: 'admin', workspace_id: 'ws-1' },
+      }),
+    ).toBe(EXIT.error);
+    expect(cli.runtime.err()).toBe('error: Not found: no vault backup for workspace ws-9\n');
+    expect(cli.runtime.out()).toBe('');
   });
 });

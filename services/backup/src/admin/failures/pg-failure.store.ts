@@ -1,8 +1,7 @@
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type BackupFailureStatus } from '@vault-backup/persistence';
+import { type BackupFailureStatus, TranslatedQueries } from '@vault-backup/persistence';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { type AuditLogStore } from '../audit/audit-log.store';
-import { translateDatabaseError } from '../configuration/database-errors';
 import { type BackupFailure } from './backup-failure';
 import { type FailurePosition, type FailureStore, type ReplayTransaction } from './failure.store';
 import { type ProblemKind } from './problem-catalogue';
@@ -85,34 +84,34 @@ export const FAILURE_COLUMNS = `id, workspace_id, account_id, version::text AS v
   (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_micros, replayed_at, replayed_by`;
 
 export class PgFailureStore implements FailureStore {
+  private readonly queries: TranslatedQueries;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly auditLog: AuditLogStore,
-  ) {}
+  ) {
+    this.queries = new TranslatedQueries(dataSource);
+  }
 
   async page(
     workspaceId: string,
     options: { status?: BackupFailureStatus; after?: FailurePosition; limit: number },
   ): Promise<{ items: BackupFailure[]; next: FailurePosition | null }> {
-    let rows: FailureRow[];
-    try {
-      rows = await this.dataSource.query<FailureRow[]>(
-        `SELECT ${FAILURE_COLUMNS} FROM backup_failure
+    const rows = await this.queries.rows<FailureRow>(
+      `SELECT ${FAILURE_COLUMNS} FROM backup_failure
           WHERE workspace_id = $1 AND ($2::varchar IS NULL OR status = $2)
             AND ($3::bigint IS NULL OR ((extract(epoch FROM created_at) * 1000000)::bigint, id) < ($3::bigint, $4::uuid))
           ORDER BY created_at DESC, id DESC
           LIMIT $5`,
-        [
-          workspaceId,
-          options.status ?? null,
-          options.after?.createdAtMicros ?? null,
-          options.after?.id ?? null,
-          options.limit + 1,
-        ],
-      );
-    } catch (error) {
-      throw translateDatabaseError(error, 'reading backup failures');
-    }
+      [
+        workspaceId,
+        options.status ?? null,
+        options.after?.createdAtMicros ?? null,
+        options.after?.id ?? null,
+        options.limit + 1,
+      ],
+      'reading backup failures',
+    );
     const items = rows.slice(0, options.limit).map(toFailure);
     const last = items.at(-1);
     const next =
@@ -123,15 +122,12 @@ export class PgFailureStore implements FailureStore {
   }
 
   async countOpen(workspaceId: string): Promise<number> {
-    try {
-      const [row] = await this.dataSource.query<{ open: number }[]>(
-        `SELECT count(*)::int AS open FROM backup_failure WHERE workspace_id = $1 AND status = 'open'`,
-        [workspaceId],
-      );
-      return row?.open ?? 0;
-    } catch (error) {
-      throw translateDatabaseError(error, 'counting backup failures');
-    }
+    const [row] = await this.queries.rows<{ open: number }>(
+      `SELECT count(*)::int AS open FROM backup_failure WHERE workspace_id = $1 AND status = 'open'`,
+      [workspaceId],
+      'counting backup failures',
+    );
+    return row?.open ?? 0;
   }
 
   async problems(
@@ -141,7 +137,7 @@ export class PgFailureStore implements FailureStore {
     const condition = problemConditions(scope, options.filter);
     const after = options.after ? afterPosition(options.after, condition.parameters.length + 1) : undefined;
     const parameters = [...condition.parameters, ...(after?.parameters ?? []), options.limit + 1];
-    const rows = await this.read<ProblemRow>(
+    const rows = await this.queries.rows<ProblemRow>(
       `WITH ${PROBLEMS_CTE},
        page AS (
          SELECT problem.*, ${FIRST_FAILED_MICROS}::text AS first_micros
@@ -168,7 +164,7 @@ export class PgFailureStore implements FailureStore {
 
   async countProblems(scope: ProblemScope, filter: ProblemFilter): Promise<ClassCount[]> {
     const condition = problemConditions(scope, filter);
-    const rows = await this.read<ClassCountRow>(
+    const rows = await this.queries.rows<ClassCountRow>(
       `WITH ${PROBLEMS_CTE}
        SELECT error_class, count(*) FILTER (WHERE kind = 'failed')::int AS failed,
               count(*) FILTER (WHERE kind = 'parked')::int AS parked
@@ -190,7 +186,7 @@ export class PgFailureStore implements FailureStore {
     const condition = problemConditions('all-workspaces', options.filter);
     const after = options.after ? afterWorkspace(options.after, condition.parameters.length + 1) : undefined;
     const parameters = [...condition.parameters, ...(after?.parameters ?? []), options.limit + 1];
-    const rows = await this.read<WorkspaceRow>(
+    const rows = await this.queries.rows<WorkspaceRow>(
       `WITH ${PROBLEMS_CTE},
        per_workspace AS (
          SELECT workspace_id, count(*) FILTER (WHERE kind = 'failed')::int AS failed,
@@ -235,7 +231,7 @@ export class PgFailureStore implements FailureStore {
     const counts = new Map<string, ClassCount[]>();
     if (workspaceIds.length === 0) return counts;
     const condition = problemConditions('all-workspaces', filter);
-    const rows = await this.read<ClassCountRow>(
+    const rows = await this.queries.rows<ClassCountRow>(
       `WITH ${PROBLEMS_CTE}
        SELECT workspace_id, error_class, count(*) FILTER (WHERE kind = 'failed')::int AS failed,
               count(*) FILTER (WHERE kind = 'parked')::int AS parked
@@ -253,20 +249,12 @@ export class PgFailureStore implements FailureStore {
     return counts;
   }
 
-  private async read<T>(sql: string, parameters: unknown[], what: string): Promise<T[]> {
-    try {
-      return await this.dataSource.query<T[]>(sql, parameters);
-    } catch (error) {
-      throw translateDatabaseError(error, what);
-    }
-  }
-
   async withLocked<T>(
     workspaceId: string,
     id: string,
     work: (failure: BackupFailure | null, tx: ReplayTransaction) => Promise<T>,
   ): Promise<T> {
-    return this.inTransaction(async (manager) => {
+    return this.queries.transaction('replaying backup failures', async (manager) => {
       const rows = await manager.query<FailureRow[]>(
         `SELECT ${FAILURE_COLUMNS} FROM backup_failure WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
         [id, workspaceId],
@@ -280,7 +268,7 @@ export class PgFailureStore implements FailureStore {
     options: { limit: number; exclude: readonly string[] },
     work: (failures: BackupFailure[], tx: ReplayTransaction) => Promise<T>,
   ): Promise<T> {
-    return this.inTransaction(async (manager) => {
+    return this.queries.transaction('replaying backup failures', async (manager) => {
       const rows = await manager.query<FailureRow[]>(
         `SELECT ${FAILURE_COLUMNS} FROM backup_failure
           WHERE workspace_id = $1 AND status = 'open' AND NOT (id = ANY($2::uuid[]))
@@ -291,14 +279,6 @@ export class PgFailureStore implements FailureStore {
       );
       return work(rows.map(toFailure), this.replayTransaction(manager));
     });
-  }
-
-  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.dataSource.transaction(work);
-    } catch (error) {
-      throw translateDatabaseError(error, 'replaying backup failures');
-    }
   }
 
   private replayTransaction(manager: EntityManager): ReplayTransaction {

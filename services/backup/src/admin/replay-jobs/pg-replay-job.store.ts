@@ -1,8 +1,8 @@
 import { type DataSource, type EntityManager } from 'typeorm';
+import { TranslatedQueries } from '@vault-backup/persistence';
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { type AuditLogStore } from '../audit/audit-log.store';
 import { type BackupFailure } from '../failures/backup-failure';
-import { translateDatabaseError } from '../configuration/database-errors';
 import { FAILURE_COLUMNS, type FailureRow, toFailure } from '../failures/pg-failure.store';
 import { PROBLEMS_CTE, problemConditions } from '../failures/problem-query';
 import {
@@ -138,10 +138,14 @@ const JOB_SELECT = `
     ) c ON true`;
 
 export class PgReplayJobStore implements ReplayJobStore {
+  private readonly queries: TranslatedQueries;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly auditLog: AuditLogStore,
-  ) {}
+  ) {
+    this.queries = new TranslatedQueries(dataSource);
+  }
 
   async selectByFilter(
     workspaceId: string | null,
@@ -155,7 +159,7 @@ export class PgReplayJobStore implements ReplayJobStore {
       ...(from === undefined ? {} : { from: new Date(from) }),
       ...(to === undefined ? {} : { to: new Date(to) }),
     });
-    const rows = await this.read<PlannedRow>(
+    const rows = await this.queries.rows<PlannedRow>(
       `WITH ${PROBLEMS_CTE}
        SELECT failure_id, workspace_id, account_id, version, error_class, code
          FROM problem WHERE ${condition.where}
@@ -168,7 +172,7 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async selectByIds(workspaceId: string | null, ids: readonly string[]): Promise<FailureSelection> {
-    const rows = await this.read<SelectedRow>(
+    const rows = await this.queries.rows<SelectedRow>(
       `WITH ${PROBLEMS_CTE},
        chosen AS (
          SELECT f.id, f.workspace_id, f.account_id, f.version, f.status, f.error_class, f.error_code, f.created_at
@@ -208,7 +212,7 @@ export class PgReplayJobStore implements ReplayJobStore {
     items: readonly PlannedItem[],
     audit: AuditEntryInput[],
   ): Promise<ReplayJob | null> {
-    return this.inTransaction('creating a replay job', async (manager) => {
+    return this.queries.transaction('creating a replay job', async (manager) => {
       const [inserted] = await manager.query<{ id: string }[]>(
         `INSERT INTO replay_job (kind, scope, workspace_id, status, selection, rate_per_second, total, created_by, created_by_role)
          VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8)
@@ -275,7 +279,7 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async failures(ids: readonly string[]): Promise<BackupFailure[]> {
-    const rows = await this.read<FailureRow>(
+    const rows = await this.queries.rows<FailureRow>(
       `SELECT ${FAILURE_COLUMNS} FROM backup_failure WHERE id = ANY($1::uuid[])`,
       [ids],
       'reading failures to plan a replay',
@@ -284,11 +288,17 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async audit(entries: readonly AuditEntryInput[]): Promise<void> {
-    await this.inTransaction('auditing a replay plan', (manager) => this.auditLog.append(manager, entries));
+    await this.queries.transaction('auditing a replay plan', (manager) =>
+      this.auditLog.append(manager, entries),
+    );
   }
 
   async find(jobId: string): Promise<ReplayJob | null> {
-    const rows = await this.read<JobRow>(`${JOB_SELECT} WHERE j.id = $1`, [jobId], 'reading a replay job');
+    const rows = await this.queries.rows<JobRow>(
+      `${JOB_SELECT} WHERE j.id = $1`,
+      [jobId],
+      'reading a replay job',
+    );
     return rows[0] === undefined ? null : toJob(rows[0]);
   }
 
@@ -298,7 +308,7 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async running(scope: string): Promise<ReplayJob | null> {
-    const rows = await this.read<JobRow>(
+    const rows = await this.queries.rows<JobRow>(
       `${JOB_SELECT} WHERE j.scope = $1 AND j.status = 'running'`,
       [scope],
       'reading the running replay job',
@@ -312,7 +322,7 @@ export class PgReplayJobStore implements ReplayJobStore {
     after?: JobPosition;
     limit: number;
   }): Promise<{ items: ReplayJob[]; next: JobPosition | null }> {
-    const rows = await this.read<JobRow>(
+    const rows = await this.queries.rows<JobRow>(
       `${JOB_SELECT}
         WHERE ($1::varchar IS NULL OR j.workspace_id = $1) AND ($2::varchar IS NULL OR j.status = $2)
           AND ($3::bigint IS NULL OR ((extract(epoch FROM j.created_at) * 1000000)::bigint, j.id) < ($3::bigint, $4::uuid))
@@ -342,7 +352,7 @@ export class PgReplayJobStore implements ReplayJobStore {
     jobId: string,
     options: { state?: ReplayItemState; outcome?: ReplayOutcome; afterSeq?: number; limit: number },
   ): Promise<{ items: ReplayItem[]; next: number | null }> {
-    const rows = await this.read<ItemRow>(
+    const rows = await this.queries.rows<ItemRow>(
       `SELECT * FROM (
          SELECT i.seq, i.failure_id::text AS failure_id, i.workspace_id, i.account_id, i.version::text AS version,
                 i.error_class, i.error_code, i.source_label, i.state, i.reason,
@@ -367,7 +377,7 @@ export class PgReplayJobStore implements ReplayJobStore {
     actor: JobActor,
     audit: (job: ReplayJob) => AuditEntryInput,
   ): Promise<ReplayJob | null> {
-    return this.inTransaction('cancelling a replay job', async (manager) => {
+    return this.queries.transaction('cancelling a replay job', async (manager) => {
       const [, changed] = await manager.query<[unknown[], number]>(
         `UPDATE replay_job SET status = 'cancelled', cancelled_at = clock_timestamp(), cancelled_by = $2,
                 lease_owner = NULL, lease_until = NULL
@@ -385,7 +395,7 @@ export class PgReplayJobStore implements ReplayJobStore {
     jobId: string,
     audit: (job: ReplayJob) => AuditEntryInput,
   ): Promise<ReplayJob | 'active' | null> {
-    return this.inTransaction('resuming a replay job', async (manager) => {
+    return this.queries.transaction('resuming a replay job', async (manager) => {
       const [row] = await manager.query<{ scope: string; status: string }[]>(
         `SELECT scope, status FROM replay_job WHERE id = $1 FOR UPDATE`,
         [jobId],
@@ -404,7 +414,7 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async inFlight(jobId: string): Promise<DeliveredItem[]> {
-    const rows = await this.read<{ seq: number; topic: string; partition: number; offset: string }>(
+    const rows = await this.queries.rows<{ seq: number; topic: string; partition: number; offset: string }>(
       `SELECT seq, delivered_topic AS topic, delivered_partition AS partition, delivered_offset::text AS offset
          FROM replay_job_item i
         WHERE i.job_id = $1 AND i.state = 'replayed' AND ${ITEM_OUTCOME} = 'in-flight'`,
@@ -415,7 +425,7 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async claim(owner: string, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
-    const rows = await this.update<{
+    const rows = await this.queries.updated<{
       id: string;
       kind: ReplayJob['kind'];
       rate_per_second: number;
@@ -441,7 +451,7 @@ export class PgReplayJobStore implements ReplayJobStore {
   }
 
   async release(owner: string): Promise<void> {
-    await this.read(
+    await this.queries.rows(
       `UPDATE replay_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`,
       [owner],
       'releasing replay jobs',
@@ -454,7 +464,7 @@ export class PgReplayJobStore implements ReplayJobStore {
     options: { limit: number; leaseMs: number },
     work: (batch: ReplayBatch) => Promise<HandledItem[]>,
   ): Promise<BatchResult> {
-    return this.inTransaction('replaying a batch', async (manager) => {
+    return this.queries.transaction('replaying a batch', async (manager) => {
       const [locked] = await manager.query<{ id: string }[]>(
         `SELECT id FROM replay_job WHERE id = $1 AND status = 'running' AND lease_owner = $2 FOR UPDATE`,
         [jobId, owner],
@@ -574,32 +584,6 @@ export class PgReplayJobStore implements ReplayJobStore {
         WHERE id = ANY($1::uuid[]) AND status = 'open'`,
       [replayedFailures, `replay-job:${jobId}`],
     );
-  }
-
-  private async read<T>(sql: string, parameters: unknown[], what: string): Promise<T[]> {
-    try {
-      return await this.dataSource.query<T[]>(sql, parameters);
-    } catch (error) {
-      throw translateDatabaseError(error, what);
-    }
-  }
-
-  /** The rows of an UPDATE … RETURNING (TypeORM answers `[rows, affected]` for it). */
-  private async update<T>(sql: string, parameters: unknown[], what: string): Promise<T[]> {
-    try {
-      const [rows] = await this.dataSource.query<[T[], number]>(sql, parameters);
-      return rows;
-    } catch (error) {
-      throw translateDatabaseError(error, what);
-    }
-  }
-
-  private async inTransaction<T>(what: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.dataSource.transaction(work);
-    } catch (error) {
-      throw translateDatabaseError(error, what);
-    }
   }
 }
 

@@ -36,7 +36,12 @@ import {
   type ReplaySelection,
 } from './replay-job';
 import { toItemDto, toJobDto, toPlanDto } from './replay-job.mapper';
-import { type DeliveredItem, type PlannedItem, type ReplayJobStore } from './replay-job.store';
+import {
+  type DeliveredItem,
+  type NewReplayJob,
+  type PlannedItem,
+  type ReplayJobStore,
+} from './replay-job.store';
 
 /** Whose failures a job replays: one workspace's, or (operators) those attributed to none. */
 export type FailureScope = { readonly workspaceId: string } | 'unattributed';
@@ -75,31 +80,12 @@ export class ReplayJobsService {
     const workspaceId = scope === 'unattributed' ? null : scope.workspaceId;
     if (workspaceId !== null) await requireEnabled(this.configurations, workspaceId);
     const items = await this.select(workspaceId, selection);
-    const auditScope = workspaceId ?? UNATTRIBUTED_SCOPE;
-    if (request.dryRun === true) {
-      const plan = await this.checkedPlan(items);
-      await this.store.audit([
-        entry(auditScope, actor, 'replay-job-planned', {
-          selection,
-          toReplay: plan.toReplay,
-          toSkip: plan.toSkip,
-        }),
-      ]);
-      return { plan };
-    }
-    const job = await this.store.create(
-      { kind: 'failures', scope: auditScope, workspaceId, selection, ratePerSecond: rate, createdBy: actor },
+    const jobScope = workspaceId ?? UNATTRIBUTED_SCOPE;
+    return this.planOrStart(
+      { kind: 'failures', scope: jobScope, workspaceId, selection, ratePerSecond: rate, createdBy: actor },
       items,
-      [
-        entry(auditScope, actor, 'replay-job-created', {
-          selection,
-          items: items.length,
-          ratePerSecond: rate,
-        }),
-      ],
+      { dryRun: request.dryRun === true, plan: () => this.checkedPlan(items), actor },
     );
-    if (job === null) throw await this.activeJobConflict(auditScope);
-    return { job: await this.view(job) };
   }
 
   /**
@@ -111,12 +97,35 @@ export class ReplayJobsService {
     const rate = this.rateOf(request.ratePerSecond);
     const items = nonEmpty(await this.deadLetters.plan(range));
     const selection: ReplaySelection = { deadLetters: { topic: this.deadLetters.topic, ...range } };
-    const workspaceId = range.workspaceId ?? null;
-    const auditScope = workspaceId ?? DEAD_LETTER_SCOPE;
-    if (request.dryRun === true) {
-      const plan = toPlanDto(items);
+    return this.planOrStart(
+      {
+        kind: 'dead-letter',
+        scope: DEAD_LETTER_SCOPE,
+        workspaceId: range.workspaceId ?? null,
+        selection,
+        ratePerSecond: rate,
+        createdBy: actor,
+      },
+      items,
+      { dryRun: request.dryRun === true, plan: () => Promise.resolve(toPlanDto(items)), actor },
+    );
+  }
+
+  /**
+   * A dry run answers the plan (audited as planned, nothing else written); otherwise the job is
+   * created with its items and audited, unless one is already running in its scope (409).
+   */
+  private async planOrStart(
+    job: NewReplayJob,
+    items: readonly PlannedItem[],
+    options: { dryRun: boolean; plan: () => Promise<ReplayPlanDto>; actor: Actor },
+  ): Promise<CreateResult> {
+    const { selection, ratePerSecond } = job;
+    const auditScope = job.workspaceId ?? job.scope;
+    if (options.dryRun) {
+      const plan = await options.plan();
       await this.store.audit([
-        entry(auditScope, actor, 'replay-job-planned', {
+        entry(auditScope, options.actor, 'replay-job-planned', {
           selection,
           toReplay: plan.toReplay,
           toSkip: plan.toSkip,
@@ -124,26 +133,15 @@ export class ReplayJobsService {
       ]);
       return { plan };
     }
-    const job = await this.store.create(
-      {
-        kind: 'dead-letter',
-        scope: DEAD_LETTER_SCOPE,
-        workspaceId,
+    const created = await this.store.create(job, items, [
+      entry(auditScope, options.actor, 'replay-job-created', {
         selection,
-        ratePerSecond: rate,
-        createdBy: actor,
-      },
-      items,
-      [
-        entry(auditScope, actor, 'replay-job-created', {
-          selection,
-          items: items.length,
-          ratePerSecond: rate,
-        }),
-      ],
-    );
-    if (job === null) throw await this.activeJobConflict(DEAD_LETTER_SCOPE);
-    return { job: await this.view(job) };
+        items: items.length,
+        ratePerSecond,
+      }),
+    ]);
+    if (created === null) throw await this.activeJobConflict(job.scope);
+    return { job: await this.view(created) };
   }
 
   async get(jobId: string, scope: JobScope): Promise<ReplayJobDto> {
