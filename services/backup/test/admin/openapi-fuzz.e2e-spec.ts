@@ -81,6 +81,7 @@ describe('the served OpenAPI document under schemathesis: no request answers 5xx
   let st: string;
   let workspace: string;
   let failureIds: string[];
+  let jobIds: string[];
   const timings: string[] = [];
 
   beforeAll(async () => {
@@ -139,6 +140,17 @@ describe('the served OpenAPI document under schemathesis: no request answers 5xx
       message: 'the record is not JSON',
     });
     const admin = await harness.tokenFor(workspace, 'admin');
+    // A replay job, cancelled at once, so the job routes reach their logic (cancel, resume, report).
+    const jobs = `/api/v1/workspaces/${workspace}/vault-backup/replay-jobs`;
+    const job = expectStatus(
+      await harness.request('POST', jobs, {
+        token: admin,
+        body: { selection: { failureIds: failureIds.slice(0, 2) }, ratePerSecond: 1 },
+      }),
+      202,
+    );
+    await harness.request('POST', `${jobs}/${job.body.id}/cancel`, { token: admin });
+    jobIds = [String(job.body.id)];
     const status = expectStatus(
       await harness.request('GET', `/api/v1/workspaces/${workspace}/vault-backup`, { token: admin }),
       200,
@@ -158,7 +170,7 @@ describe('the served OpenAPI document under schemathesis: no request answers 5xx
       schemaUrl: harness.url('/api/openapi.json'),
       headers: { Authorization: `Bearer ${token}` },
       pathParameters: { workspaceId: workspace },
-      pathDictionaries: { failureId: failureIds },
+      pathDictionaries: { failureId: failureIds, jobId: jobIds },
       checks: CHECKS,
       maxExamples: MAX_EXAMPLES,
       seed: SEED,
@@ -196,8 +208,8 @@ describe('the served OpenAPI document under schemathesis: no request answers 5xx
     await pass('admin settings', token, ['--include-method', 'PUT']);
   });
 
-  it("an operator: the operators' routes and a workspace's status", async () => {
-    const token = await harness.token({ sub: 'fuzz-sre', role: 'operator' });
+  it("an SRE with operator_replay: the operators' routes (replay jobs, dead-letter replay) and a workspace's status", async () => {
+    const token = await harness.token({ sub: 'fuzz-sre', role: 'operator_replay' });
     // The operators' routes and the one workspace route an operator may call (status); the others are 403.
     const result = await pass('operator', token, [
       '--include-path-regex',
