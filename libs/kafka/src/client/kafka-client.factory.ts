@@ -22,14 +22,26 @@ const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * A rebalance is routine (a replica joined, left or was fenced): kafkajs logs some of its steps at
+ * ERROR ("The coordinator is not aware of this member, re-joining the group"), which would page for
+ * nothing. They are logged at INFO.
+ */
+const REBALANCE_MESSAGE = /re-?joining the group|rebalanc/i;
+
 /** kafkajs logs through our structured logger, one level down so its chatter stays out of INFO. */
 function logCreatorFor(logger: Logger): KafkaConfig['logCreator'] {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      const target = PINO_LEVEL[level] ?? 'debug';
-      logger[target === 'info' ? 'debug' : target]({ kafkajs: extra }, message);
+      logger[pinoLevelOf(level, message)]({ kafkajs: extra }, message);
     };
+}
+
+export function pinoLevelOf(level: logLevel, message: string): 'error' | 'warn' | 'info' | 'debug' {
+  if (REBALANCE_MESSAGE.test(message) && (level === logLevel.ERROR || level === logLevel.WARN)) return 'info';
+  const target = PINO_LEVEL[level] ?? 'debug';
+  return target === 'info' ? 'debug' : target;
 }
 
 function saslOptions(settings: KafkaConnectionSettings): SASLOptions | undefined {

@@ -121,6 +121,12 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
     this.listeners.push(listener);
   }
 
+  /**
+   * Runs the handler on one batch. A group-membership error kafkajs raised (a heartbeat or commit
+   * refused because the group is rebalancing or this member was fenced) is handed back to kafkajs as it was,
+   * whatever the handler turned it into on the way (Nest's RPC layer replaces errors with a generic
+   * one): kafkajs recognises its own errors and rejoins the group instead of crash-restarting.
+   */
   private async handleBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
     const { batch } = payload;
     if (batch.isEmpty()) return;
@@ -131,19 +137,33 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
       records: batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message)),
     };
     this.tracker.fetched(recordBatch);
-    await handler(recordBatch, this.controlFor(payload));
+    const kafkaFailure: { error?: Error } = {};
+    try {
+      await handler(recordBatch, this.controlFor(payload, kafkaFailure));
+    } catch (error) {
+      throw kafkaFailure.error ?? error;
+    }
+    if (kafkaFailure.error !== undefined) throw kafkaFailure.error;
   }
 
-  private controlFor(payload: EachBatchPayload): BatchControl {
+  private controlFor(payload: EachBatchPayload, kafkaFailure: { error?: Error }): BatchControl {
     const { batch } = payload;
+    const remembered = async (call: () => Promise<void>): Promise<void> => {
+      try {
+        await call();
+      } catch (error) {
+        if (error instanceof Error && isGroupMembershipError(error)) kafkaFailure.error ??= error;
+        throw error;
+      }
+    };
     return {
-      heartbeat: async () => {
-        await payload.heartbeat();
-      },
+      heartbeat: () => remembered(() => payload.heartbeat()),
       isActive: () => payload.isRunning() && !payload.isStale(),
       commit: async (lastProcessedOffset: string) => {
         const next = (BigInt(lastProcessedOffset) + 1n).toString();
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        await remembered(() =>
+          this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]),
+        );
         this.tracker.committed(batch.topic, batch.partition, next);
         // Moves kafkajs' fetch position too; without it the same records would be fetched again.
         payload.resolveOffset(lastProcessedOffset);
@@ -195,6 +215,22 @@ export class KafkajsBatchConsumer implements BatchConsumerPort {
     this.currentState = state;
     for (const listener of this.listeners) listener(state, error);
   }
+}
+
+/**
+ * kafkajs' own "this member's work is void" errors: the group is rebalancing or this member was
+ * fenced. Its runner rejoins the group on them, but only when they reach it as they are.
+ */
+const GROUP_MEMBERSHIP_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
+export function isGroupMembershipError(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && GROUP_MEMBERSHIP_ERRORS.has(type);
 }
 
 /** A kafkajs message as our ports see it. */
