@@ -29,6 +29,7 @@ export const adminEnvSchema = z.object({
   ADMIN_CHECKS_PER_MINUTE: envInt({ min: 1, max: 10_000 }).default(10),
   ADMIN_CHECKS_BURST: envInt({ min: 1, max: 1_000 }).default(5),
   ADMIN_CHECKS_CONCURRENCY: envInt({ min: 1, max: 16 }).default(2),
+  METRICS_FRESHNESS_TOP_WORKSPACES: envInt({ min: 0, max: 500 }).default(20),
   REPLAY_JOB_DEFAULT_RATE: envInt({ min: 1, max: 10_000 }).default(50),
   REPLAY_JOB_MAX_RATE: envInt({ min: 1, max: 10_000 }).default(1_000),
   REPLAY_JOB_MAX_ITEMS: envInt({ min: 1, max: 1_000_000 }).default(50_000),
@@ -66,6 +67,8 @@ export interface AdminConfig {
   readonly replay: { readonly maxPerRequest: number; readonly jobs: ReplayJobLimits };
   /** Per workspace and per replica: connect, validate and key checks (outbound calls + audit rows). */
   readonly checks: CheckBudget;
+  /** Workspaces whose backup freshness is exported by name (the stalest); 0: only the count. */
+  readonly freshnessTopWorkspaces: number;
 }
 
 export function loadAdminConfig(env: Record<string, string | undefined> = process.env): AdminConfig {
@@ -94,6 +97,7 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
         leaseMs: parsed.REPLAY_JOB_LEASE,
       },
     },
+    freshnessTopWorkspaces: parsed.METRICS_FRESHNESS_TOP_WORKSPACES,
     checks: {
       perMinute: parsed.ADMIN_CHECKS_PER_MINUTE,
       burst: parsed.ADMIN_CHECKS_BURST,

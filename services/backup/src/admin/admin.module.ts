@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type OpenAPIObject } from '@nestjs/swagger';
+import { PinoLogger } from 'nestjs-pino';
 import { type Registry } from 'prom-client';
 import { type DataSource } from 'typeorm';
 import { type DataCipher } from '@vault-backup/crypto';
@@ -51,7 +52,9 @@ import { KeyVaultProbe } from './key-integration/key-vault.probe';
 import { PgKeyIntegrationStore } from './key-integration/pg-key-integration.store';
 import { FailuresController } from './failures/failures.controller';
 import { FailuresService } from './failures/failures.service';
+import { type FailureStore } from './failures/failure.store';
 import { PgFailureStore } from './failures/pg-failure.store';
+import { WorkspaceFreshnessMetrics } from './freshness/workspace-freshness.metrics';
 import { ReplayProducer } from './failures/replay-producer';
 import { AdminRequestMiddleware } from './http/admin-request.middleware';
 import { AdminMetrics } from './http/admin.metrics';
@@ -124,6 +127,19 @@ export class AdminModule implements NestModule {
         AccessGuard,
         AuthenticateFirst,
         { provide: WorkspaceCheckLimiter, useFactory: () => new WorkspaceCheckLimiter(config.checks) },
+        {
+          provide: WorkspaceFreshnessMetrics,
+          inject: [METRICS_REGISTRY, FAILURE_STORE, PinoLogger],
+          useFactory: (registry: Registry, failures: FailureStore, logger: PinoLogger) =>
+            new WorkspaceFreshnessMetrics(registry, failures, {
+              topWorkspaces: config.freshnessTopWorkspaces,
+              onError: (reason) =>
+                logger.warn(
+                  { event: 'metrics.freshness-unreadable', reason },
+                  'backup freshness not exported this scrape',
+                ),
+            }),
+        },
         {
           provide: AUDIT_LOG_STORE,
           inject: [DATA_SOURCE],

@@ -199,6 +199,18 @@ describe('problems: failed and parked backups an admin can act on', () => {
     expect(result.body.counts.total).toBe(accounts.length);
   });
 
+  it('exports the backup freshness of the stalest workspaces on /metrics', async () => {
+    const metrics = await (await fetch(harness.url('/metrics'))).text();
+    const age = new RegExp(
+      `^vault_backup_workspace_oldest_unbacked_change_age_seconds\\{workspace_id="${workspace}"\\} (\\d+(\\.\\d+)?)$`,
+      'm',
+    ).exec(metrics);
+    // acc-prop first failed 400 minutes ago: the workspace's oldest change not in its safe.
+    expect(Number(age?.[1])).toBeGreaterThanOrEqual(400 * 60);
+    expect(Number(age?.[1])).toBeLessThan(401 * 60);
+    expect(metrics).toMatch(/^vault_backup_workspaces_with_unbacked_changes [1-9]\d*$/m);
+  });
+
   it('filters by a window on the last failure', async () => {
     const from = encodeURIComponent(minutesAgo(45).toISOString());
     const to = encodeURIComponent(minutesAgo(5).toISOString());

@@ -9,6 +9,12 @@ import {
   type WorkspacePosition,
 } from './problem-query';
 
+/** A workspace's oldest change not in the safe: when it first failed. */
+export interface WorkspaceStaleness {
+  readonly workspaceId: string;
+  readonly oldestFailedAt: Date;
+}
+
 export interface FailurePosition {
   readonly createdAtMicros: string;
   readonly id: string;
@@ -32,6 +38,11 @@ export interface FailureStore {
     scope: ProblemScope,
     options: { filter: ProblemFilter; after?: ProblemPosition; limit: number },
   ): Promise<{ items: Problem[]; next: ProblemPosition | null }>;
+  /**
+   * Workspaces with a change not in the safe (a failed or parked newest version), the `limit` whose
+   * oldest such change is oldest, and how many workspaces there are in all.
+   */
+  oldestUnbacked(limit: number): Promise<{ items: WorkspaceStaleness[]; workspaces: number }>;
   /** Problems matching `filter` by error class, in one workspace or across all of them. */
   countProblems(scope: ProblemScope, filter: ProblemFilter): Promise<ClassCount[]>;
   /** Operators: workspaces with problems matching `filter`, most failed first. */

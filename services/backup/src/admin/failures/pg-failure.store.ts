@@ -3,7 +3,12 @@ import { type BackupFailureStatus, TranslatedQueries } from '@vault-backup/persi
 import { type AuditEntryInput } from '../audit/audit-entry';
 import { type AuditLogStore } from '../audit/audit-log.store';
 import { type BackupFailure } from './backup-failure';
-import { type FailurePosition, type FailureStore, type ReplayTransaction } from './failure.store';
+import {
+  type FailurePosition,
+  type FailureStore,
+  type ReplayTransaction,
+  type WorkspaceStaleness,
+} from './failure.store';
 import { type ProblemKind } from './problem-catalogue';
 import { type ClassCount, type Problem, type WorkspaceProblems } from './problem';
 import {
@@ -160,6 +165,26 @@ export class PgFailureStore implements FailureStore {
         ? { firstFailedMicros: last.firstFailedMicros, itemKey: last.itemKey }
         : null;
     return { items, next };
+  }
+
+  async oldestUnbacked(limit: number): Promise<{ items: WorkspaceStaleness[]; workspaces: number }> {
+    const rows = await this.queries.rows<{ workspace_id: string; oldest: Date; workspaces: number }>(
+      `WITH ${PROBLEMS_CTE},
+       per_workspace AS (
+         SELECT workspace_id, min(first_failed_at) AS oldest FROM problem
+          WHERE workspace_id IS NOT NULL GROUP BY workspace_id
+       )
+       SELECT workspace_id, oldest, (SELECT count(*)::int FROM per_workspace) AS workspaces
+         FROM per_workspace ORDER BY oldest, workspace_id COLLATE "C" LIMIT $1`,
+      [Math.max(limit, 1)],
+      'reading the oldest changes not in the safe',
+    );
+    return {
+      items: rows
+        .slice(0, limit)
+        .map((row) => ({ workspaceId: row.workspace_id, oldestFailedAt: row.oldest })),
+      workspaces: rows[0]?.workspaces ?? 0,
+    };
   }
 
   async countProblems(scope: ProblemScope, filter: ProblemFilter): Promise<ClassCount[]> {

@@ -26,6 +26,7 @@ export const DOCUMENT_CONFIG: AdminConfig = {
     jobs: { defaultRate: 50, maxRate: 1_000, maxItems: 50_000, pollIntervalMs: 1_000, leaseMs: 30_000 },
   },
   checks: { perMinute: 10, burst: 5, concurrency: 2 },
+  freshnessTopWorkspaces: 20,
 };
 
 const DESCRIPTION = [
