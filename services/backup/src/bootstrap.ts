@@ -17,7 +17,9 @@ import { KafkaBatchTransport } from './pipeline/transport/kafka-batch.transport'
 export async function startBackupService(config: BackupConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     ...HTTP_APP_OPTIONS,
-    bufferLogs: true,
+    // Until pino takes over (below), Nest's own console logger stays silent: a dependency down at
+    // start-up is reported once, as one JSON line by main.ts, not as coloured lines and a stack trace.
+    logger: false,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));

@@ -9,6 +9,13 @@ describe('kafkajs log levels', () => {
     expect(pinoLevelOf(logLevel.WARN, 'The group is rebalancing, re-joining')).toBe('info');
   });
 
+  it('logs an unreachable broker as a warning (the service reports the outage itself)', () => {
+    expect(pinoLevelOf(logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9')).toBe('warn');
+    expect(
+      pinoLevelOf(logLevel.ERROR, 'Failed to connect to seed broker, trying another broker from the list'),
+    ).toBe('warn');
+  });
+
   it('keeps errors errors, and moves its INFO chatter to DEBUG', () => {
     expect(pinoLevelOf(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded')).toBe('error');
     expect(pinoLevelOf(logLevel.WARN, 'Connection timeout')).toBe('warn');

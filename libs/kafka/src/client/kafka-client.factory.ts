@@ -29,17 +29,25 @@ const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  */
 const REBALANCE_MESSAGE = /re-?joining the group|rebalanc/i;
 
+/**
+ * A broker that cannot be reached yet is a condition the service reports itself (readiness, and one
+ * fatal line at start-up): kafkajs' own lines for each retry are warnings, without its stack trace.
+ */
+const CONNECTION_MESSAGE = /^(Connection error|Connection timeout|Failed to connect to seed broker)/i;
+
 /** kafkajs logs through our structured logger, one level down so its chatter stays out of INFO. */
 function logCreatorFor(logger: Logger): KafkaConfig['logCreator'] {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
+      if (CONNECTION_MESSAGE.test(message)) delete extra['stack'];
       logger[pinoLevelOf(level, message)]({ kafkajs: extra }, message);
     };
 }
 
 export function pinoLevelOf(level: logLevel, message: string): 'error' | 'warn' | 'info' | 'debug' {
   if (REBALANCE_MESSAGE.test(message) && (level === logLevel.ERROR || level === logLevel.WARN)) return 'info';
+  if (CONNECTION_MESSAGE.test(message) && level === logLevel.ERROR) return 'warn';
   const target = PINO_LEVEL[level] ?? 'debug';
   return target === 'info' ? 'debug' : target;
 }
