@@ -45,6 +45,7 @@ RUN touch node_modules/.package-lock.json \
  && test -f dist/services/cyberark-simulator/src/main.js \
  && test -f dist/services/local-issuer/src/main.js \
  && test -f dist/services/cli/src/main.js \
+ && test -f dist/services/backup/src/cli/migrate.js \
  && find dist -name '*.tsbuildinfo*' -delete
 
 # ---------------------------------------------------------------------------------------------------------
@@ -79,6 +80,9 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
+# The build args reach the process too: the service exports them as vault_backup_build_info{version,revision}.
+ENV VAULT_BACKUP_VERSION=${VERSION} \
+    VAULT_BACKUP_REVISION=${REVISION}
 LABEL org.opencontainers.image.title="vault-backup" \
       org.opencontainers.image.description="Disaster-recovery copy of workspace accounts in CyberArk Privilege Cloud, fed by Kafka" \
       org.opencontainers.image.version="${VERSION}" \

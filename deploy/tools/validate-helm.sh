@@ -6,7 +6,7 @@
 #   4. rendered manifests against the Kubernetes OpenAPI schemas (kubernetes-validate --strict), per version
 #   5. ServiceMonitor / PrometheusRule against the prometheus-operator CRD schemas
 #   6. the rendered PrometheusRule's rules with `promtool check rules`
-#   7. operational invariants (hardening, probes, grace period > SHUTDOWN_TIMEOUT, no secrets)
+#   7. operational invariants (hardening, probes, grace period > SHUTDOWN_TIMEOUT, no secrets, the migration hook Job)
 # Steps 4-7 are skipped, with the reason, when their tool cannot be had; VAULT_BACKUP_REQUIRE_TOOLS=1 turns
 # such skips into failures. Tools are cached in ${VAULT_BACKUP_CACHE:-$HOME/.cache/vault-backup}/tools.
 #
@@ -100,6 +100,8 @@ expect_render_failure "the Key Vault loopback switch in a cluster" "KEY_VAULT_AL
   --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set-string config.KEY_VAULT_ALLOW_INSECURE_LOOPBACK=true
 expect_render_failure "a Key Vault simulator address in a cluster" "KEY_VAULT_CONNECT_TO points Key Vault or Entra ID at a simulator" \
   --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set-string config.KEY_VAULT_CONNECT_TO=127.0.0.1:8443
+expect_render_failure "migrating at start while the migration Job is on" "config.DATABASE_MIGRATE_ON_START=true contradicts migrationJob.enabled" \
+  --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set-string config.DATABASE_MIGRATE_ON_START=true
 expect_render_failure "a typo in a values key (values.schema.json)" "additional properties" \
   --set existingSecret=s --set config.KAFKA_BROKERS=k:9092 --set replicaCuont=3
 

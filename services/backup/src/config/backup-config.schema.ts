@@ -17,6 +17,7 @@ export const backupEnvSchema = z.object({
   DATABASE_POOL_SIZE: envInt({ min: 2, max: 200 }).default(20),
   DATABASE_STATEMENT_TIMEOUT: envDuration().default(15_000),
   DATABASE_MIGRATE_ON_START: envBool().default(true),
+  DATABASE_MIGRATION_LOCK_TIMEOUT: envDuration().default(120_000),
 
   KAFKA_BROKERS: envList(),
   KAFKA_CLIENT_ID: z.string().min(1).default('vault-backup'),

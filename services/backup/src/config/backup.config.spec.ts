@@ -28,6 +28,23 @@ describe('loadBackupConfig', () => {
     });
   });
 
+  it('migrates at start under a 2-minute lock wait unless told otherwise', () => {
+    expect(loadBackupConfig(minimal).database).toMatchObject({
+      migrateOnStart: true,
+      migrationLockTimeoutMs: 120_000,
+    });
+    expect(
+      loadBackupConfig({
+        ...minimal,
+        DATABASE_MIGRATE_ON_START: 'false',
+        DATABASE_MIGRATION_LOCK_TIMEOUT: '5m',
+      }).database,
+    ).toMatchObject({ migrateOnStart: false, migrationLockTimeoutMs: 300_000 });
+    expect(() => loadBackupConfig({ ...minimal, DATABASE_MIGRATION_LOCK_TIMEOUT: 'soon' })).toThrow(
+      /DATABASE_MIGRATION_LOCK_TIMEOUT must be a duration/,
+    );
+  });
+
   it('never renders key material', () => {
     const rendered = JSON.stringify(loadBackupConfig(minimal));
     expect(rendered).not.toContain('fingerprint-key-material');

@@ -16,6 +16,8 @@ export interface BackupConfig {
     readonly poolSize: number;
     readonly statementTimeoutMs: number;
     readonly migrateOnStart: boolean;
+    /** Longest wait for another migrator's advisory lock before start-up fails. */
+    readonly migrationLockTimeoutMs: number;
   };
   readonly kafka: {
     readonly brokers: readonly string[];
@@ -169,6 +171,7 @@ function toConfig(env: BackupEnv): Omit<BackupConfig, 'admin'> {
       poolSize: env.DATABASE_POOL_SIZE,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
       migrateOnStart: env.DATABASE_MIGRATE_ON_START,
+      migrationLockTimeoutMs: env.DATABASE_MIGRATION_LOCK_TIMEOUT,
     },
     kafka: {
       brokers: env.KAFKA_BROKERS,

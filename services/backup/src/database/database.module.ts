@@ -23,7 +23,14 @@ async function connect(config: BackupConfig): Promise<DataSource> {
     );
   }
   if (config.database.migrateOnStart) {
-    const applied = await runMigrations(dataSource);
+    const applied = await runMigrations(dataSource, {
+      lockTimeoutMs: config.database.migrationLockTimeoutMs,
+      onWait: (holder) =>
+        logger.log(
+          { holder, timeoutMs: config.database.migrationLockTimeoutMs },
+          'another migrator holds the migration lock; waiting for it',
+        ),
+    });
     if (applied.length > 0) logger.log({ applied }, 'database migrations applied');
   }
   return dataSource;
