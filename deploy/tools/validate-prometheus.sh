@@ -78,7 +78,7 @@ if [[ -n "$METRICS_FILE" ]]; then
   if [[ -n "$PROMTOOL" ]]; then
     # Lint findings fail, except prom-client's own default gauges named *_total, which the service cannot rename.
     lint="$("$PROMTOOL" check metrics <"$METRICS_FILE" 2>&1 || true)"
-    known='^vault_backup_nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$'
+    known='^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$'
     remaining="$(grep -Ev "$known" <<<"$lint" | grep -v '^$' || true)"
     if [[ -z "$remaining" ]]; then
       log "ok      promtool check metrics ($(grep -cE "$known" <<<"$lint" || true) known prom-client default-metric findings ignored)"

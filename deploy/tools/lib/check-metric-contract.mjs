@@ -1,7 +1,8 @@
 // The metric contract lives in one place: the table in deploy/prometheus/README.md. This script reads it and
 //
-//   --uses <file>...    fails when a file (alert rules, dashboard) uses a vault_backup_* metric that the README
-//                       does not name (table rows, plus the prom-client default metrics it lists);
+//   --uses <file>...    fails when a file (alert rules, dashboard) uses a metric of the service (vault_backup_*, or
+//                       one of prom-client's default process_* / nodejs_* metrics, which keep their standard
+//                       names) that the README does not name (its table rows, or a mention in its text);
 //   --scrape <file>     checks a /metrics scrape (Prometheus text format): every table metric present, with its
 //                       type and at least its labels. Counters that have no sample yet are reported, not failed.
 //
@@ -9,6 +10,10 @@
 //   node check-metric-contract.mjs <README.md> --scrape /tmp/metrics.txt
 // No dependencies: runs with any Node >= 18.
 import { readFileSync } from 'node:fs';
+
+// The service's metrics: its own (one prefix) and prom-client's default metrics under their standard names. Not
+// preceded by a name character, so `vault_backup:events_processed:rate5m` or `subprocess_x` do not match.
+const SERVICE_METRIC = /(?<![a-zA-Z0-9_:])(?:vault_backup|process|nodejs)_[a-z0-9_]+/g;
 
 const [readmePath, mode, ...files] = process.argv.slice(2);
 if (!readmePath || !['--uses', '--scrape'].includes(mode) || files.length === 0) {
@@ -41,7 +46,7 @@ function readContract(path) {
   for (const line of text.split('\n')) {
     const cells = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
     // | `name` | type | labels | meaning | used by |
-    const name = /^`(vault_backup_[a-z0-9_]+)`$/.exec(cells[1] ?? '')?.[1];
+    const name = /^`((?:vault_backup|process|nodejs)_[a-z0-9_]+)`$/.exec(cells[1] ?? '')?.[1];
     if (!name) continue;
     const type = cells[2];
     const labels = topLevelSegments(cells[3] ?? '')
@@ -49,7 +54,7 @@ function readContract(path) {
       .filter(Boolean);
     contract.set(name, { type, labels });
   }
-  const mentioned = new Set(text.match(/vault_backup_[a-z0-9_]+/g) ?? []);
+  const mentioned = new Set(text.match(SERVICE_METRIC) ?? []);
   return { contract, mentioned };
 }
 
@@ -72,7 +77,7 @@ function baseName(metric) {
 if (mode === '--uses') {
   let unknown = 0;
   for (const file of files) {
-    const used = new Set((readFileSync(file, 'utf8').match(/vault_backup_[a-z0-9_]+/g) ?? []).map(baseName));
+    const used = new Set((readFileSync(file, 'utf8').match(SERVICE_METRIC) ?? []).map(baseName));
     for (const metric of [...used].sort()) {
       if (!contract.has(metric) && !mentioned.has(metric)) {
         console.error(`NOT IN CONTRACT  ${metric} (used in ${file}); add it to the table in ${readmePath}`);
@@ -80,7 +85,7 @@ if (mode === '--uses') {
       }
     }
     console.log(
-      `${file}: ${used.size} vault_backup_* metric(s), all in the contract${unknown ? ' EXCEPT the above' : ''}`,
+      `${file}: ${used.size} service metric(s) (vault_backup_*, process_*, nodejs_*), all in the contract${unknown ? ' EXCEPT the above' : ''}`,
     );
   }
   process.exit(unknown > 0 ? 1 : 0);
