@@ -316,4 +316,46 @@ describe('vault-backup CLI against the real service', () => {
     const after = await cli('failures', 'list', '--account', 'acc-totp', '--json');
     expect(JSON.parse(after.stdout)).toMatchObject({ items: [], counts: { total: 0 } });
   });
+
+  it('an SRE with operator_replay replays what is left across workspaces in one command; operator may not', async () => {
+    const sreEnv = (): Record<string, string> => ({
+      ...cliEnv(),
+      XDG_CONFIG_HOME: join(dirs, 'sre-config'),
+      XDG_RUNTIME_DIR: join(dirs, 'sre-run'),
+    });
+    const sre = (...args: string[]) => runCliProcess(args, sreEnv());
+    expect(
+      await sre('login', '--issuer', issuerUrl, '--client-id', 'sre-1', '--role', 'operator'),
+    ).toMatchObject({
+      code: 0,
+    });
+    const refused = await sre('replay', '--all-workspaces', '--all', '--yes');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Forbidden/);
+
+    expect(
+      await sre('login', '--issuer', issuerUrl, '--client-id', 'sre-1', '--role', 'operator_replay'),
+    ).toMatchObject({ code: 0 });
+    // acc-cli failed earlier for its plaintext secret; the workspace allows them now.
+    const plan = await sre('replay', '--all-workspaces', '--all', '--dry-run', '--json');
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      workspaces: [expect.objectContaining({ workspaceId: workspace })],
+    });
+    const replayed = await sre('replay', '--all-workspaces', '--all', '--yes', '--json');
+    expect(replayed.code).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({
+      workspaces: [
+        expect.objectContaining({
+          workspaceId: workspace,
+          job: expect.objectContaining({
+            status: 'completed',
+            createdBy: { sub: 'sre-1', role: 'operator_replay' },
+          }),
+        }),
+      ],
+    });
+    const accounts = await simulator.control.listAccounts(tenant, { safeName: SAFE });
+    expect(accounts.some((account) => account.name.endsWith('acc-cli'))).toBe(true);
+  });
 });

@@ -23,3 +23,12 @@ export function exitCodeOf(job: ReplayJob): ExitCode {
     (outcome.notWritten ?? 0) === 0;
   return clean ? EXIT.ok : EXIT.partial;
 }
+
+/** Worse to better: an error, then a partial failure, then success. */
+const SEVERITY: readonly ExitCode[] = [EXIT.error, EXIT.partial, EXIT.ok];
+
+/** The worst of several outcomes (1 error > 3 partial > 0; any other code first); none is a success. */
+export function worstOf(codes: readonly ExitCode[]): ExitCode {
+  const other = codes.find((code) => !SEVERITY.includes(code));
+  return other ?? SEVERITY.find((code) => codes.includes(code)) ?? EXIT.ok;
+}

@@ -1,9 +1,23 @@
 import { type ReplayItem, type ReplayJob } from '../api/admin-api.types';
 import { type ProgressSnapshot } from '../output/progress-bar';
 import { cell, renderTable } from '../output/table';
+import { isSettled } from './job-outcome';
 
 export function progressOf(job: ReplayJob): ProgressSnapshot {
   return { ...job.progress, suffix: `in flight ${job.outcome.inFlight} (${job.status})` };
+}
+
+/** One progress line over several jobs: their counts summed, and how many are settled. */
+export function combinedProgressOf(jobs: readonly ReplayJob[]): ProgressSnapshot {
+  const sum = (count: (job: ReplayJob) => number) => jobs.reduce((total, job) => total + count(job), 0);
+  const settled = jobs.filter(isSettled).length;
+  return {
+    total: sum((job) => job.progress.total),
+    done: sum((job) => job.progress.done),
+    failed: sum((job) => job.progress.failed),
+    toDo: sum((job) => job.progress.toDo),
+    suffix: `in flight ${sum((job) => job.outcome.inFlight)} (${settled}/${jobs.length} jobs settled)`,
+  };
 }
 
 export function renderJob(job: ReplayJob): string {

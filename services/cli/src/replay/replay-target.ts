@@ -7,6 +7,7 @@ import { requireWorkspace, type Session } from '../profile/session';
 export interface ReplaySelectionFlags extends FilterFlags {
   readonly failure?: string[];
   readonly all?: boolean;
+  readonly allWorkspaces?: boolean;
   readonly deadLetter?: boolean;
   readonly partition?: number;
   readonly fromOffset?: string;
@@ -41,12 +42,46 @@ function workspaceTarget(session: Session, flags: ReplaySelectionFlags): ReplayT
     );
   }
   const selection = flags.failure !== undefined ? { failureIds: flags.failure } : { filter };
+  return workspaceTargetOf(workspace, selection);
+}
+
+export function workspaceTargetOf(workspace: string, selection: Record<string, unknown>): ReplayTarget {
   return {
     createPath: routes.replayJobs(workspace),
     scope: workspace,
     selection,
     label: `workspace ${workspace}`,
   };
+}
+
+/**
+ * `--all-workspaces`: the filter every workspace's job takes, from exactly one of the filters
+ * (`--class`, `--code`, `--from`, `--to`) or `--all` (`{}`). What names one workspace's records
+ * (`--account`, `--failure`, `--workspace`) or dead letters has no meaning across workspaces.
+ */
+export function allWorkspacesFilter(flags: ReplaySelectionFlags): Record<string, string> {
+  const excluded = Object.entries({
+    '--account': flags.account,
+    '--failure': flags.failure,
+    '--workspace': flags.workspace,
+    '--dead-letter': flags.deadLetter,
+    '--unattributed': flags.unattributed,
+  })
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+  if (excluded.length > 0) {
+    throw new UsageError(
+      `--all-workspaces replays by filter in every workspace: it does not take ${excluded.join(', ')}`,
+    );
+  }
+  const filter = definedOf(filterQuery(flags));
+  const byFilter = Object.keys(filter).length > 0;
+  if (byFilter === (flags.all === true)) {
+    throw new UsageError(
+      'choose what to replay in every workspace with exactly one of: filters (--class, --code, --from, --to), --all',
+    );
+  }
+  return filter;
 }
 
 function deadLetterTarget(flags: ReplaySelectionFlags): ReplayTarget {

@@ -67,3 +67,27 @@ export const counts = (failed: number, parked: number) => ({
   parked,
   byClass: [{ errorClass: 'invalid-property', failed, parked, total: failed + parked }],
 });
+
+/** A job of the operators' view of another workspace: `job()` with its own id and workspace. */
+export const jobIn = (workspaceId: string, id: string, base: ReplayJob = job()): ReplayJob => ({
+  ...base,
+  id,
+  workspaceId,
+  createdBy: { sub: 'sre', role: 'operator_replay' },
+});
+
+/** One row of `GET /vault-backups/problems` (the operators' problems, counted by workspace). */
+export const workspaceProblems = (workspaceId: string, failed: number, parked = 0) => ({
+  workspaceId,
+  failed,
+  parked,
+  total: failed + parked,
+  oldestFailedAt: '2026-12-03T08:00:00.000Z',
+  lastFailedAt: '2026-12-03T09:00:00.000Z',
+  byClass: counts(failed, parked).byClass,
+});
+
+export const workspaceProblemsPage = (
+  items: ReturnType<typeof workspaceProblems>[],
+  nextCursor: string | null = null,
+) => ({ items, counts: counts(0, 0), unattributed: counts(0, 0), nextCursor });
