@@ -27,6 +27,21 @@ const expect = (condition, message) => {
   if (!condition) problems.push(message);
 };
 
+/** The container hardening every pod of the chart must have (the service's and the migration Job's). */
+function expectHardenedContainer(container, podSc, where) {
+  const sc = container.securityContext ?? {};
+  expect(sc.readOnlyRootFilesystem === true, `${where}: readOnlyRootFilesystem must be true`);
+  expect(sc.allowPrivilegeEscalation === false, `${where}: allowPrivilegeEscalation must be false`);
+  expect((sc.capabilities?.drop ?? []).includes('ALL'), `${where}: capabilities must drop ALL`);
+  expect((sc.runAsNonRoot ?? podSc.runAsNonRoot) === true, `${where}: runAsNonRoot must be true`);
+  const uid = sc.runAsUser ?? podSc.runAsUser;
+  expect(uid === undefined || uid !== 0, `${where}: runAsUser must not be 0`);
+  expect(
+    container.resources?.requests?.memory && container.resources?.limits?.memory,
+    `${where}: memory request and limit required`,
+  );
+}
+
 const durationSeconds = (value) => {
   const match = /^(\d+)(ms|s|m|h)$/.exec(String(value ?? ''));
   if (!match) return undefined;
@@ -68,17 +83,7 @@ for (const deployment of deployments) {
 
   for (const container of pod.containers) {
     const where = `${name} container ${container.name}`;
-    const sc = container.securityContext ?? {};
-    expect(sc.readOnlyRootFilesystem === true, `${where}: readOnlyRootFilesystem must be true`);
-    expect(sc.allowPrivilegeEscalation === false, `${where}: allowPrivilegeEscalation must be false`);
-    expect((sc.capabilities?.drop ?? []).includes('ALL'), `${where}: capabilities must drop ALL`);
-    expect((sc.runAsNonRoot ?? podSc.runAsNonRoot) === true, `${where}: runAsNonRoot must be true`);
-    const uid = sc.runAsUser ?? podSc.runAsUser;
-    expect(uid === undefined || uid !== 0, `${where}: runAsUser must not be 0`);
-    expect(
-      container.resources?.requests?.memory && container.resources?.limits?.memory,
-      `${where}: memory request and limit required`,
-    );
+    expectHardenedContainer(container, podSc, where);
     expect(container.resources?.requests?.cpu, `${where}: cpu request required`);
     expect(
       container.livenessProbe?.httpGet?.path === '/health/live',
@@ -153,17 +158,7 @@ for (const job of jobs) {
   }
   for (const container of pod.containers) {
     const where = `${name} container ${container.name}`;
-    const sc = container.securityContext ?? {};
-    expect(sc.readOnlyRootFilesystem === true, `${where}: readOnlyRootFilesystem must be true`);
-    expect(sc.allowPrivilegeEscalation === false, `${where}: allowPrivilegeEscalation must be false`);
-    expect((sc.capabilities?.drop ?? []).includes('ALL'), `${where}: capabilities must drop ALL`);
-    expect((sc.runAsNonRoot ?? podSc.runAsNonRoot) === true, `${where}: runAsNonRoot must be true`);
-    const uid = sc.runAsUser ?? podSc.runAsUser;
-    expect(uid === undefined || uid !== 0, `${where}: runAsUser must not be 0`);
-    expect(
-      container.resources?.requests?.memory && container.resources?.limits?.memory,
-      `${where}: memory request and limit required`,
-    );
+    expectHardenedContainer(container, podSc, where);
     for (const source of container.envFrom ?? []) {
       expect(
         !(source.configMapRef && releaseConfigMaps.has(source.configMapRef.name)),
