@@ -24,7 +24,8 @@ step "build" bash scripts/build.sh
 
 results="$(mktemp -t vault-backup-jest-XXXXXX.json)"
 adversity="$(mktemp -t vault-backup-jest-adversity-XXXXXX.json)"
-trap 'rm -f "$results" "$adversity"' EXIT
+infrastructure="$(mktemp -t vault-backup-jest-infrastructure-XXXXXX.json)"
+trap 'rm -f "$results" "$adversity" "$infrastructure"' EXIT
 status=0
 echo "── tests (unit, integration, e2e against a real Kafka and PostgreSQL)" >&2
 if [ "$#" -gt 0 ]; then
@@ -34,10 +35,15 @@ if [ "$#" -gt 0 ]; then
 fi
 # The adversity suite judges latency and isolation in wall-clock time: it runs on its own, one scenario at a
 # time, so the other tiers' load (on 2 cores) cannot pass for a tenant's slowness.
+# The infrastructure-fault suite stops and restarts a broker and a PostgreSQL of its own (a second stack
+# instance, a Kafka JVM): it runs alone too, so that load does not slow the other tiers' services.
 jest --ci --json --outputFile="$results" --testPathIgnorePatterns /node_modules/ /dist/ /services/backup/test/adversity/ \
-  || status=$?
+  /services/backup/test/infrastructure/ || status=$?
 echo "── adversity suite (alone, one scenario at a time)" >&2
 jest --ci --json --outputFile="$adversity" --runInBand services/backup/test/adversity --selectProjects e2e \
   || status=$?
-node scripts/lib/print-test-summary.js "$results" "$adversity"
+echo "── infrastructure faults (alone: a broker and a PostgreSQL of its own, stopped and restarted)" >&2
+jest --ci --json --outputFile="$infrastructure" --runInBand services/backup/test/infrastructure --selectProjects e2e \
+  || status=$?
+node scripts/lib/print-test-summary.js "$results" "$adversity" "$infrastructure"
 exit "$status"

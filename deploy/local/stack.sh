@@ -6,6 +6,8 @@
 #   stack.sh status               one line per component
 #   stack.sh env                  print export lines (DATABASE_URL, KAFKA_BROKERS, KAFKA4_BROKERS)
 #   stack.sh logs                 print log file paths
+#   stack.sh stop|start kafka|kafka4|postgres             stop or start one component (fault injection)
+#   stack.sh restart kafka|kafka4|postgres [--down-for N] stop it, wait N seconds (default 0), start it
 #
 # See deploy/local/README.md for ports and environment variables.
 set -euo pipefail
@@ -24,12 +26,13 @@ KAFKA3_VERSION=${VAULT_BACKUP_KAFKA_VERSION:-3.9.1}
 # 4.3.1 is the newest 4.x whose whole dependency closure resolves on Maven Central
 # (4.4.0 is listed in the metadata but kafka-tools-api:4.4.0 is missing).
 KAFKA4_VERSION=${VAULT_BACKUP_KAFKA4_VERSION:-4.3.1}
-KAFKA3_PORT=19092 KAFKA3_CONTROLLER_PORT=19093
-KAFKA4_PORT=29092 KAFKA4_CONTROLLER_PORT=29093
+# Ports: a second instance (own VAULT_BACKUP_STATE_DIR) needs ports of its own.
+KAFKA3_PORT=${KAFKA3_PORT:-19092} KAFKA3_CONTROLLER_PORT=${KAFKA3_CONTROLLER_PORT:-19093}
+KAFKA4_PORT=${KAFKA4_PORT:-29092} KAFKA4_CONTROLLER_PORT=${KAFKA4_CONTROLLER_PORT:-29093}
 KAFKA_READY_TIMEOUT=${VAULT_BACKUP_KAFKA_TIMEOUT:-90}
 MVN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
-PG_PORT=55432
+PG_PORT=${PG_PORT:-55432}
 PG_USER=vault_backup PG_PASSWORD=vault_backup PG_DB=vault_backup
 PG_DATA=$STATE_DIR/pg
 PG_SOCKET_DIR=$STATE_DIR/pg-socket
@@ -948,10 +951,72 @@ cmd_logs() {
   return 0
 }
 
+# `stop`/`start`/`restart` act on one component of THIS instance (its state dir
+# and ports) only, never on servers named by DATABASE_URL / KAFKA_BROKERS.
+component_version() {
+  case $1 in
+    kafka) echo "$KAFKA3_VERSION" ;;
+    kafka4) echo "$KAFKA4_VERSION" ;;
+    *) die "stack: unknown component: ${1:-<none>} (kafka, kafka4 or postgres)" ;;
+  esac
+}
+
+component_stop() {
+  case $1 in
+    postgres) pg_down ;;
+    *) kafka_stop "$(component_version "$1")" ;;
+  esac
+}
+
+component_start() {
+  local ver
+  case $1 in
+    postgres) pg_up ;;
+    *)
+      ver=$(component_version "$1")
+      kafka_begin_up "$ver"
+      kafka_finish_up "$ver"
+      ;;
+  esac
+}
+
+cmd_component() {
+  local action=$1 component=${2:-} down_for=0
+  if [[ $# -ge 2 ]]; then shift 2; else shift $#; fi
+  [[ -n $component ]] || die "stack: $action needs a component: kafka, kafka4 or postgres"
+  [[ $component == postgres ]] || component_version "$component" >/dev/null
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --down-for)
+        [[ $action == restart && ${2:-} =~ ^[0-9]+s?$ ]] ||
+          die "stack: --down-for takes whole seconds (30 or 30s), with restart only"
+        down_for=${2%s}
+        shift 2 ;;
+      *) die "stack: unknown option for $action: $1" ;;
+    esac
+  done
+  unset DATABASE_URL KAFKA_BROKERS KAFKA4_BROKERS
+  ensure_state_dirs
+  take_lock
+  case $action in
+    stop) component_stop "$component" ;;
+    start) component_start "$component" ;;
+    restart)
+      component_stop "$component"
+      if ((down_for > 0)); then
+        say "$component: down for ${down_for}s"
+        sleep "$down_for"
+      fi
+      component_start "$component" ;;
+  esac
+}
+
 usage() {
   cat <<EOF
 usage: $0 up [--with-kafka4] | down | status | env | logs
+       $0 stop|start kafka|kafka4|postgres | restart kafka|kafka4|postgres [--down-for SECONDS]
   state: $STATE_DIR   jars: $CACHE_DIR
+  ports: postgres $PG_PORT, kafka $KAFKA3_PORT (controller $KAFKA3_CONTROLLER_PORT), kafka4 $KAFKA4_PORT (controller $KAFKA4_CONTROLLER_PORT)
 EOF
 }
 
@@ -964,6 +1029,7 @@ main() {
     status) cmd_status ;;
     env) cmd_env ;;
     logs) cmd_logs ;;
+    stop | start | restart) cmd_component "$cmd" "$@" ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
   esac
