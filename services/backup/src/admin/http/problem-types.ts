@@ -43,7 +43,6 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
   EMPTY_SELECTION: { status: 422, title: 'Nothing to replay' },
   SELECTION_TOO_LARGE: { status: 422, title: 'Selection too large' },
   UNKNOWN_FAILURES: { status: 422, title: 'Unknown failures' },
-  DEAD_LETTERS_UNREADABLE: { status: 422, title: 'Dead letters unreadable' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   CONFIGURATION_INVALID: { status: 500, title: 'Service misconfigured' },
