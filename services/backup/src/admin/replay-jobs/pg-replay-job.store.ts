@@ -465,14 +465,15 @@ export class PgReplayJobStore implements ReplayJobStore {
     work: (batch: ReplayBatch) => Promise<HandledItem[]>,
   ): Promise<BatchResult> {
     return this.queries.transaction('replaying a batch', async (manager) => {
-      // The row only: the job's progress and outcome counts are read once, when it finishes.
-      const [locked] = await manager.query<{ kind: ReplayJob['kind'] }[]>(
-        `SELECT kind FROM replay_job WHERE id = $1 AND status = 'running' AND lease_owner = $2 FOR UPDATE`,
+      const [locked] = await manager.query<{ id: string }[]>(
+        `SELECT id FROM replay_job WHERE id = $1 AND status = 'running' AND lease_owner = $2 FOR UPDATE`,
         [jobId, owner],
       );
       if (locked === undefined) return 'not-running' as const;
+      const job = await this.findIn(manager, jobId);
+      if (job === null) return 'not-running' as const;
       const due = await this.dueItems(manager, jobId, options.limit);
-      const handled = await work({ kind: locked.kind, due });
+      const handled = await work({ job, due });
       await this.recordHandled(manager, jobId, handled);
       const [left] = await manager.query<{ to_do: number }[]>(
         `SELECT count(*)::int AS to_do FROM replay_job_item WHERE job_id = $1 AND state = 'to-do'`,

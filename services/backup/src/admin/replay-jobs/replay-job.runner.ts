@@ -161,7 +161,7 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
     return true;
   }
 
-  private async handle({ kind, due }: ReplayBatch): Promise<HandledItem[]> {
+  private async handle({ job, due }: ReplayBatch): Promise<HandledItem[]> {
     const toProduce = due.filter((item) => item.skip === null);
     const outcomes = await this.producer.produceEach(toProduce.map(sealedOf));
     const produced = new Map(toProduce.map((item, index) => [item.seq, outcomes[index]]));
@@ -170,7 +170,7 @@ export class ReplayJobRunner implements OnApplicationBootstrap, BeforeApplicatio
       return handledAs(item, produced.get(item.seq) as EachOutcome);
     });
     // Counted when produced: a batch rolled back is produced again, and then counted again.
-    for (const item of handled) this.metrics.replayItems.inc({ kind, state: item.state });
+    for (const item of handled) this.metrics.replayItems.inc({ kind: job.kind, state: item.state });
     return handled;
   }
 }

@@ -70,7 +70,7 @@ export interface HandledItem {
 
 /** One batch of a running job, inside the transaction that holds its row and its items' rows. */
 export interface ReplayBatch {
-  readonly kind: ReplayJobKind;
+  readonly job: ReplayJob;
   readonly due: readonly DueItem[];
 }
 

@@ -42,4 +42,14 @@ describe('RateBudget', () => {
     expect(rate.take('a', 5, 5)).toBe(2);
     expect(rate.take('b', 5, 5)).toBe(5);
   });
+
+  it('says how long until the next token', () => {
+    const rate = budget();
+    rate.take('job', 4, 4);
+    expect(rate.waitMs('job', 4)).toBe(250);
+    now += 100;
+    expect(rate.waitMs('job', 4)).toBe(150);
+    rate.forget('job');
+    expect(rate.waitMs('job', 4)).toBe(0);
+  });
 });

@@ -25,6 +25,14 @@ export class RateBudget {
     if (bucket !== undefined && tokens > 0) bucket.tokens += tokens;
   }
 
+  /** Milliseconds until `key` has one whole token again. */
+  waitMs(key: string, ratePerSecond: number): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined || bucket.tokens >= 1) return 0;
+    const elapsed = this.nowMs() - bucket.at;
+    return Math.max(0, Math.ceil(((1 - bucket.tokens) / ratePerSecond) * 1_000 - elapsed));
+  }
+
   forget(key: string): void {
     this.buckets.delete(key);
   }
